@@ -1,0 +1,89 @@
+"""The actors, as Mesa agents: each a view onto its row of the model's arrays.
+
+An agent holds no numbers of its own. Its position, salience and capability live in the model's
+arrays (so a round is a few numpy expressions over all actors at once); the agent is the face that
+makes a decision readable: it states, in words, why it came, stayed away, walked out, accepted or
+rejected.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from .scenario import Actor
+
+if TYPE_CHECKING:
+    from .model import NegotiationModel
+
+
+class Negotiator(mesa.Agent):
+    """One party to the talks: a state, a delegation, a grouping or the UN envoy."""
+
+    def __init__(self, model: NegotiationModel, spec: Actor, index: int):
+        super().__init__(model)
+        self.actor_id = spec.id
+        self.name = spec.name
+        self.role = spec.role
+        self.index = index
+
+    # --- views onto the model's arrays ---------------------------------------------------------
+    @property
+    def position(self) -> np.ndarray:
+        return self.model.positions[self.index]
+
+    @property
+    def salience(self) -> np.ndarray:
+        return self.model.salience[self.index]
+
+    @property
+    def capability(self) -> float:
+        return float(self.model.capability[self.index])
+
+    @property
+    def reservation(self) -> float:
+        return float(self.model.reservation[self.index])
+
+    @property
+    def is_observer(self) -> bool:
+        return self.role == "observer"
+
+    # --- decisions in words --------------------------------------------------------------------
+    def explain_absence(self, expected: float) -> str:
+        return (
+            f"{self.name} stayed away: the text it expected was worth {expected:.2f} to it, "
+            f"less than the {self.reservation:.2f} it keeps by not taking part."
+        )
+
+    def explain_attendance(self, expected: float, pulled_by: str | None) -> str:
+        reason = (
+            f"the text it expected was worth {expected:.2f} to it, against {self.reservation:.2f} "
+            "for staying away"
+        )
+        if pulled_by:
+            reason += f", and its patron {pulled_by} wanted it at the table"
+        return f"{self.name} attended: {reason}."
+
+    def explain_walkout(self, worth: float) -> str:
+        return (
+            f"{self.name} walked out: the draft on the table was worth only {worth:.2f} to it, "
+            f"far below the {self.reservation:.2f} it needs to stay in the room."
+        )
+
+    def explain_vote(self, issue_name: str, text: float, utility: float, accepted: bool) -> str:
+        gap = abs(text - float(self.position[self.model.issue_index[issue_name]]))
+        verdict = "accepted" if accepted else "rejected"
+        compare = "at least" if accepted else "below"
+        return (
+            f"{self.name} {verdict} the clause on {self.model.issue_names[issue_name]}: it sits "
+            f"{gap:.0f} points from its position, worth {utility:.2f}, {compare} its "
+            f"walk-away value {self.reservation:.2f}."
+        )
+
+    def explain_move(self, issue_id: str, before: float, after: float, text: float) -> str:
+        return (
+            f"{self.name} shifted on {self.model.issue_names[issue_id]} from {before:.0f} to "
+            f"{after:.0f} (the text stood at {text:.0f})."
+        )

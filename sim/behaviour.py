@@ -1,0 +1,119 @@
+"""The negotiation arithmetic, as plain functions over arrays (actors x issues).
+
+Every function here is vectorised over actors and issues: the Mesa agents decide by reading these
+results, so the cost of a round does not grow with a Python loop per actor. The equations are
+written out in docs/model.md; the names below follow them.
+
+Conventions: ``positions`` are on the 0-100 scale, ``salience`` and ``capability`` in 0-1; index
+arrays select actors (``who``) or issues (``agenda``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SCALE = 100.0
+
+
+def weighted_text(
+    positions: np.ndarray, weights: np.ndarray, fallback: np.ndarray | None = None
+) -> np.ndarray:
+    """The weighted mean position per issue (columns); ``fallback`` where all weights are zero.
+
+    ``positions`` and ``weights`` are (actors x issues). This is the convener's first draft: the
+    point that balances the participants by how much they weigh and how much they care.
+    """
+    total = weights.sum(axis=0)
+    mean_position = positions.mean(axis=0) if fallback is None else fallback
+    with np.errstate(invalid="ignore", divide="ignore"):
+        text = (weights * positions).sum(axis=0) / total
+    return np.where(total > 0, text, mean_position)
+
+
+def draft_weights(
+    capability: np.ndarray, salience: np.ndarray, is_convener: np.ndarray, convener_weight: float
+) -> np.ndarray:
+    """w_ij = c_i * s_ij * (1 + convener_weight * [i convenes])."""
+    boost = 1.0 + convener_weight * is_convener.astype(float)
+    return (capability * boost)[:, None] * salience
+
+
+def clause_utility(positions: np.ndarray, salience: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """u_ij = 1 - s_ij * |x_j - p_ij| / 100: what each clause of the text is worth to each actor."""
+    return 1.0 - salience * np.abs(text[None, :] - positions) / SCALE
+
+
+def accepts(utility: np.ndarray, reservation: np.ndarray) -> np.ndarray:
+    """An actor accepts a clause when it is worth at least walking away (u_ij >= r_i)."""
+    return utility >= reservation[:, None]
+
+
+def redraft(
+    text: np.ndarray,
+    positions: np.ndarray,
+    weights: np.ndarray,
+    accepted: np.ndarray,
+    step: float,
+) -> np.ndarray:
+    """Move each rejected clause a ``step`` of the way toward the rejecters' weighted position.
+
+    Raiffa's single negotiating text: the mediator does not split the difference with everybody,
+    it answers the objections it received.
+    """
+    rejecting = ~accepted
+    target = weighted_text(positions, weights * rejecting, fallback=text)
+    any_rejection = rejecting.any(axis=0)
+    return np.where(any_rejection, text + step * (target - text), text)
+
+
+def weighted_distance(positions: np.ndarray, salience: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """Salience-weighted mean distance (scale points) from each actor to the text."""
+    weight = salience.sum(axis=1)
+    gap = (salience * np.abs(text[None, :] - positions)).sum(axis=1)
+    plain = np.abs(text[None, :] - positions).mean(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(weight > 0, gap / weight, plain)
+
+
+def concede(
+    positions: np.ndarray, salience: np.ndarray, text: np.ndarray, rate: np.ndarray
+) -> np.ndarray:
+    """p <- p + k_i (1 - s_ij)(x_j - p_ij): concede toward the text, least where it matters most."""
+    step = np.clip(rate[:, None] * (1.0 - salience), 0.0, 1.0)
+    return positions + step * (text[None, :] - positions)
+
+
+def pulled(
+    positions: np.ndarray,
+    patron_positions: np.ndarray,
+    has_patron: np.ndarray,
+    pressure_target: np.ndarray,
+    under_pressure: np.ndarray,
+    patron_pull: float,
+    pressure_rate: float,
+) -> np.ndarray:
+    """p <- p + a (q - p) + b (r - p): a patron's pull and the pressure of stronger actors.
+
+    With a + b <= 1 (checked when the scenario loads) the result is a convex combination of
+    positions on the scale, so it stays on the scale.
+    """
+    a = patron_pull * has_patron.astype(float)[:, None]
+    b = pressure_rate * under_pressure
+    return positions + a * (patron_positions - positions) + b * (pressure_target - positions)
+
+
+def pressure_targets(
+    positions: np.ndarray, salience: np.ndarray, capability: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where stronger actors in the room push each actor, and whether anyone does.
+
+    For actor i the target on issue j is the mean of the stronger actors' positions weighted by
+    how much stronger they are and how much they care: w_kj = max(0, c_k - c_i) * s_kj.
+    """
+    edge = np.clip(capability[None, :] - capability[:, None], 0.0, None)  # edge[i, k]
+    weight = edge[:, :, None] * salience[None, :, :]  # (i, k, issue)
+    total = weight.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        target = (weight * positions[None, :, :]).sum(axis=1) / total
+    pushed = total > 0
+    return np.where(pushed, target, positions), pushed.astype(float)

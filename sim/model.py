@@ -1,0 +1,145 @@
+"""``NegotiationModel``: owns the numbers of a run and walks the schedule.
+
+The model holds positions, saliences and capabilities as numpy arrays (actors x issues), in the
+order of the actors' ids, so that reordering the scenario file changes nothing. One ``step`` plays
+the next scheduled round. All randomness comes from ``self.rng``, seeded from the scenario.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import mesa
+import numpy as np
+
+from .agents import Negotiator
+from .rounds import play_round
+from .runlog import Event, RunLog
+from .scenario import Change, Scenario, Shock
+
+
+class NegotiationModel(mesa.Model):
+    """A multilateral negotiation over a schedule of rounds, for one scenario and one seed."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None):
+        seed = scenario.seed if seed is None else seed
+        super().__init__(rng=np.random.default_rng(seed))
+        self.scenario = scenario
+        self.params = scenario.model
+        actors = sorted(scenario.actors, key=lambda a: a.id)
+        self.actor_ids: tuple[str, ...] = tuple(a.id for a in actors)
+        self.issue_ids: tuple[str, ...] = tuple(scenario.issue_ids())
+        self.issue_index = {issue: j for j, issue in enumerate(self.issue_ids)}
+        self.issue_names = {issue.id: issue.name for issue in scenario.issues}
+        self.actor_index = {actor: i for i, actor in enumerate(self.actor_ids)}
+        self.positions = np.array(
+            [[a.positions[j] for j in self.issue_ids] for a in actors], dtype=float
+        )
+        self.salience = np.array([[a.salience[j] for j in self.issue_ids] for a in actors], float)
+        self.capability = np.array([a.capability for a in actors], dtype=float)
+        self.concession = np.array([a.concession_rate for a in actors], dtype=float)
+        self.reservation = np.array([a.reservation for a in actors], dtype=float)
+        self.patron = np.array(
+            [self.actor_index[a.patron] if a.patron else -1 for a in actors], dtype=int
+        )
+        self.is_observer = np.array([a.role == "observer" for a in actors], dtype=bool)
+        self.negotiators = [Negotiator(self, a, i) for i, a in enumerate(actors)]
+        self.schedule_rounds = list(scenario.schedule)
+        self.pending_shocks: list[Shock] = sorted(scenario.shocks, key=lambda s: s.date)
+        self.date = min(
+            [scenario.schedule[0].planned_date] + [s.date for s in self.pending_shocks]
+        )
+        self.log_ = RunLog(scenario.name, seed, self.actor_ids, self.issue_ids)
+        self.next_round = 0
+        self.running = bool(self.schedule_rounds)
+
+    # --- lookups ------------------------------------------------------------------------------
+    @property
+    def n_actors(self) -> int:
+        return len(self.actor_ids)
+
+    @property
+    def n_issues(self) -> int:
+        return len(self.issue_ids)
+
+    def indices(self, actor_ids: Iterable[str]) -> np.ndarray:
+        return np.array([self.actor_index[a] for a in actor_ids], dtype=int)
+
+    def issue_indices(self, issue_ids: Iterable[str]) -> np.ndarray:
+        return np.array([self.issue_index[j] for j in issue_ids], dtype=int)
+
+    def negotiator(self, index: int) -> Negotiator:
+        return self.negotiators[int(index)]
+
+    def names(self, indices: Sequence[int] | np.ndarray) -> str:
+        """'Russia, Turkey and Iran': for the narrative."""
+        names = [self.negotiators[int(i)].name for i in indices]
+        if len(names) <= 1:
+            return names[0] if names else "nobody"
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    # --- time and shocks ----------------------------------------------------------------------
+    def advance_to(self, date: dt.date) -> None:
+        """Move the clock to ``date`` and apply every shock dated on or before it."""
+        self.date = max(self.date, date)
+        while self.pending_shocks and self.pending_shocks[0].date <= self.date:
+            self._apply_shock(self.pending_shocks.pop(0))
+
+    def _apply_shock(self, shock: Shock) -> None:
+        changes = []
+        for effect in shock.effects:
+            i = self.actor_index[effect.actor]
+            for name, array in (
+                ("capability", self.capability),
+                ("concession_rate", self.concession),
+                ("reservation", self.reservation),
+            ):
+                change: Change | None = getattr(effect, name)
+                if change is not None:
+                    array[i] = np.clip(change.apply(float(array[i])), 0.0, 1.0)
+                    changes.append(f"{effect.actor} {name} -> {array[i]:.2f}")
+            for issue, change in effect.positions.items():
+                j = self.issue_index[issue]
+                self.positions[i, j] = np.clip(change.apply(float(self.positions[i, j])), 0, 100)
+                changes.append(f"{effect.actor} position on {issue} -> {self.positions[i, j]:.0f}")
+            for issue, change in effect.salience.items():
+                j = self.issue_index[issue]
+                self.salience[i, j] = np.clip(change.apply(float(self.salience[i, j])), 0, 1)
+                changes.append(f"{effect.actor} salience of {issue} -> {self.salience[i, j]:.2f}")
+        self.log(
+            Event(shock.date, "shock", f"{shock.name}: {'; '.join(changes)}.", value=None)
+        )
+
+    # --- the run ------------------------------------------------------------------------------
+    def log(self, event: Event) -> None:
+        self.log_.events.append(event)
+
+    def record_round_state(self, utility: np.ndarray) -> None:
+        """Snapshot the state each actor brought to the round, and the text's worth to it."""
+        self.log_.positions.append(self.positions.copy())
+        self.log_.salience.append(self.salience.copy())
+        self.log_.utility.append(utility.copy())
+        self.log_.capability.append(self.capability.copy())
+
+    def step(self) -> None:
+        """Play the next scheduled round."""
+        if self.next_round >= len(self.schedule_rounds):
+            self.running = False
+            return
+        outcome = play_round(self, self.schedule_rounds[self.next_round])
+        self.log_.rounds.append(outcome)
+        self.date = outcome.date + dt.timedelta(days=self.schedule_rounds[self.next_round].days - 1)
+        self.next_round += 1
+        self.running = self.next_round < len(self.schedule_rounds)
+
+    def run(self) -> RunLog:
+        """Play every round; return the run log."""
+        while self.running:
+            self.step()
+        return self.log_
+
+
+def simulate(scenario: Scenario, seed: int | None = None) -> RunLog:
+    """Run a scenario from start to end: the one call most users need."""
+    return NegotiationModel(scenario, seed).run()

@@ -1,0 +1,130 @@
+"""Checks that relate one part of a scenario to another: ids, references, dates, sources."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from .errors import Path, Problem
+from .located import Located
+from .schema import SOURCED_MAPPINGS, SOURCED_SCALARS, Scenario
+
+
+def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def report(path: Path, message: str) -> None:
+        problems.append(Problem(located.where(path), path, message))
+
+    issues = scenario.issue_ids()
+    actors = scenario.actor_ids()
+    for section, ids in (
+        ("issues", issues),
+        ("actors", actors),
+        ("schedule", [r.id for r in scenario.schedule]),
+        ("shocks", [s.id for s in scenario.shocks]),
+    ):
+        _unique(ids, section, report)
+
+    for a, actor in enumerate(scenario.actors):
+        for field in SOURCED_MAPPINGS:
+            values = getattr(actor, field)
+            for issue in issues:
+                if issue not in values:
+                    report(("actors", a, field), f"expected a value for issue {issue!r}; found none")
+            for key in values:
+                _known(key, issues, "issue", ("actors", a, field, key), report)
+        if actor.patron is not None:
+            _known(actor.patron, actors, "actor", ("actors", a, "patron"), report)
+            if actor.patron == actor.id:
+                report(("actors", a, "patron"), "expected another actor as patron; found itself")
+        valid_sources = _sourced_fields(issues)
+        for key in actor.sources:
+            _known(key, valid_sources, "calibrated field", ("actors", a, "sources", key), report)
+    _patron_cycles(scenario, report)
+
+    previous = None
+    for r, round_ in enumerate(scenario.schedule):
+        if previous is not None and round_.planned_date < previous.planned_date:
+            report(
+                ("schedule", r, "planned_date"),
+                f"expected a date on or after {previous.planned_date} (round {previous.id!r} "
+                f"comes first); found {round_.planned_date}",
+            )
+        previous = round_
+        for field in ("conveners", "invitees"):
+            for i, ident in enumerate(getattr(round_, field)):
+                _known(ident, actors, "actor", ("schedule", r, field, i), report)
+            _unique(getattr(round_, field), ("schedule", r, field), report)
+        for i, ident in enumerate(round_.agenda):
+            _known(ident, issues, "issue", ("schedule", r, "agenda", i), report)
+        _unique(round_.agenda, ("schedule", r, "agenda"), report)
+        if round_.signatories != "attendees":
+            present = set(round_.conveners) | set(round_.invitees)
+            for i, ident in enumerate(round_.signatories):
+                path = ("schedule", r, "signatories", i)
+                if ident not in actors:
+                    _known(ident, actors, "actor", path, report)
+                elif ident not in present:
+                    report(path, f"expected a convener or invitee of this round; found {ident!r}")
+
+    for s, shock in enumerate(scenario.shocks):
+        for e, effect in enumerate(shock.effects):
+            _known(effect.actor, actors, "actor", ("shocks", s, "effects", e, "actor"), report)
+            for field in SOURCED_MAPPINGS:
+                for key in getattr(effect, field):
+                    path = ("shocks", s, "effects", e, field, key)
+                    _known(key, issues, "issue", path, report)
+    return problems
+
+
+def unsourced_numbers(scenario: Scenario) -> list[str]:
+    """Every calibrated number of every actor that has no ``sources`` entry, as ``actor.field``."""
+    missing = []
+    for actor in scenario.actors:
+        for field in _sourced_fields(scenario.issue_ids()):
+            if field not in actor.sources:
+                missing.append(f"{actor.id}.{field}")
+    return missing
+
+
+def _sourced_fields(issues: Iterable[str]) -> list[str]:
+    issues = list(issues)
+    fields = list(SOURCED_SCALARS)
+    for mapping in SOURCED_MAPPINGS:
+        fields.extend(f"{mapping}.{issue}" for issue in issues)
+    return fields
+
+
+def _known(ident: str, valid: list[str], kind: str, path: Path, report) -> None:
+    if ident in valid:
+        return
+    near = difflib.get_close_matches(ident, valid, n=1, cutoff=0.5)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    report(path, f"expected a known {kind} id; found {ident!r}{hint}")
+
+
+def _unique(ids: list[str], section: str | Path, report) -> None:
+    seen: set[str] = set()
+    base = (section,) if isinstance(section, str) else section
+    for index, ident in enumerate(ids):
+        if ident in seen:
+            path = (*base, index, "id") if isinstance(section, str) else (*base, index)
+            report(path, f"expected unique ids; found {ident!r} again")
+        seen.add(ident)
+
+
+def _patron_cycles(scenario: Scenario, report) -> None:
+    patron = {a.id: a.patron for a in scenario.actors}
+    for a, actor in enumerate(scenario.actors):
+        seen = [actor.id]
+        current = patron.get(actor.id)
+        while current is not None and current in patron:
+            if current == actor.id:
+                chain = " -> ".join([*seen, current])
+                report(("actors", a, "patron"), f"expected patron links without a cycle; found {chain}")
+                break
+            if current in seen:
+                break
+            seen.append(current)
+            current = patron.get(current)

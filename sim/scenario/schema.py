@@ -1,0 +1,210 @@
+"""The typed, frozen shape of a scenario.
+
+These models are the contract between the YAML a user writes and the model that runs it. They
+check each field on its own (types, ranges, unknown keys); checks that relate fields to each other
+(ids that must exist, dates in order) live in ``checks.py`` so that each error can name the field
+that is wrong rather than the whole document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Identifier = Annotated[str, Field(strict=True, pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[str, Field(strict=True, min_length=1)]
+Scale = Annotated[float, Field(strict=True, ge=0.0, le=100.0)]
+Unit = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
+Rate = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(strict=True, ge=0.0)]
+
+ROLES = ("guarantor", "government", "opposition", "mediator", "observer")
+FORMATS = (
+    "guarantors_meeting",
+    "proximity_talks",
+    "face_to_face",
+    "opposition_unification",
+    "congress",
+)
+TRACKS = ("astana", "geneva", "opposition", "congress", "ministerial")
+CONFIDENCE = ("high", "medium", "low")
+
+Role = Literal["guarantor", "government", "opposition", "mediator", "observer"]
+Format = Literal[
+    "guarantors_meeting", "proximity_talks", "face_to_face", "opposition_unification", "congress"
+]
+Track = Literal["astana", "geneva", "opposition", "congress", "ministerial"]
+Confidence = Literal["high", "medium", "low"]
+
+#: Fields of an actor that hold calibrated numbers, and so need a ``sources`` entry.
+SOURCED_SCALARS = ("capability", "concession_rate", "reservation")
+SOURCED_MAPPINGS = ("positions", "salience")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Evidence(Frozen):
+    """Where a number comes from: a reader must be able to trace it back to a sentence."""
+
+    source: Text = Field(description="A seed file name, or a citation of a public record.")
+    quote: Text = Field(description="The sentence (quoted or paraphrased) the number rests on.")
+    rule: Text = Field(description="How the words become the number.")
+    confidence: Confidence = "medium"
+
+
+class Issue(Frozen):
+    """One dimension under negotiation, on a 0-100 scale with a label for each end."""
+
+    id: Identifier
+    name: Text
+    low: Text = Field(description="What a position of 0 means.")
+    high: Text = Field(description="What a position of 100 means.")
+    description: str = ""
+
+
+class Actor(Frozen):
+    """A party to the talks: its preferences, its weight and how it behaves."""
+
+    id: Identifier
+    name: Text
+    role: Role
+    capability: Unit
+    positions: dict[Identifier, Scale]
+    salience: dict[Identifier, Unit]
+    concession_rate: Rate = Field(
+        description="Share of the gap to the agreed text it gives up after a round."
+    )
+    reservation: Unit = Field(
+        description="Utility of walking away; a clause below it is rejected."
+    )
+    patron: Identifier | None = None
+    description: str = ""
+    sources: dict[str, Evidence] = Field(default_factory=dict)
+
+
+class Round(Frozen):
+    """A scheduled meeting. When it actually happens, and what it agrees, are for the model."""
+
+    id: Identifier
+    name: Text
+    track: Track
+    planned_date: dt.date
+    days: Annotated[int, Field(strict=True, ge=1, le=60)] = 1
+    venue: Text
+    format: Format
+    conveners: Annotated[list[Identifier], Field(min_length=1)]
+    invitees: list[Identifier] = Field(default_factory=list)
+    agenda: Annotated[list[Identifier], Field(min_length=1)]
+    signatories: list[Identifier] | Literal["attendees"] = "attendees"
+    description: str = ""
+    sources: list[Text] = Field(default_factory=list)
+
+
+class Change(Frozen):
+    """How a shock changes one number: exactly one of set, add or scale."""
+
+    set: float | None = None
+    add: float | None = None
+    scale: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Change:
+        given = [name for name in ("set", "add", "scale") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"expected exactly one of set, add, scale; found {len(given)}"
+                + (f" ({', '.join(given)})" if given else "")
+            )
+        return self
+
+    def apply(self, value: float) -> float:
+        if self.set is not None:
+            return self.set
+        if self.add is not None:
+            return value + self.add
+        return value * float(self.scale)
+
+
+class Effect(Frozen):
+    """A shock's change to one actor."""
+
+    actor: Identifier
+    capability: Change | None = None
+    concession_rate: Change | None = None
+    reservation: Change | None = None
+    positions: dict[Identifier, Change] = Field(default_factory=dict)
+    salience: dict[Identifier, Change] = Field(default_factory=dict)
+
+
+class Shock(Frozen):
+    """A dated event outside the talks, applied before the first round on or after its date."""
+
+    id: Identifier
+    name: Text
+    date: dt.date
+    description: str = ""
+    effects: Annotated[list[Effect], Field(min_length=1)]
+    sources: list[Evidence] = Field(default_factory=list)
+
+
+class ModelParams(Frozen):
+    """Behavioural constants shared by all actors; see docs/model.md for the equations."""
+
+    convener_weight: NonNegative = 1.0
+    max_drafts: Annotated[int, Field(strict=True, ge=1, le=50)] = 6
+    redraft_step: Rate = 0.35
+    concession_scale: NonNegative = 1.0
+    patron_pull: Rate = 0.15
+    pressure_rate: Rate = 0.05
+    position_noise: Annotated[float, Field(ge=0.0, le=20.0)] = 1.0
+    attendance_noise: Annotated[float, Field(ge=0.0, le=1.0)] = 0.05
+    patron_attendance_pull: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
+    walkout_margin: Unit = 0.25
+    postpone_threshold: Unit = 0.5
+    postponement_days: Annotated[int, Field(strict=True, ge=1, le=365)] = 7
+    max_postponements: Annotated[int, Field(strict=True, ge=0, le=20)] = 3
+
+    @model_validator(mode="after")
+    def _moves_stay_convex(self) -> ModelParams:
+        total = self.patron_pull + self.pressure_rate
+        if total > 1.0:
+            raise ValueError(
+                "expected patron_pull + pressure_rate <= 1 so that positions stay on their "
+                f"scale; found {total:g}"
+            )
+        return self
+
+
+class Scenario(Frozen):
+    """A whole, merged and validated scenario: what one run needs, and nothing about the record."""
+
+    name: Text
+    description: str = ""
+    seed: Annotated[int, Field(strict=True, ge=0, lt=2**63)]
+    history: str | None = Field(
+        default=None, description="Path (relative to the file) of the recorded history to compare."
+    )
+    model: ModelParams = Field(default_factory=ModelParams)
+    issues: Annotated[list[Issue], Field(min_length=1)]
+    actors: Annotated[list[Actor], Field(min_length=2)]
+    schedule: Annotated[list[Round], Field(min_length=1)]
+    shocks: list[Shock] = Field(default_factory=list)
+
+    def issue_ids(self) -> list[str]:
+        return [issue.id for issue in self.issues]
+
+    def actor_ids(self) -> list[str]:
+        return [actor.id for actor in self.actors]
+
+    def actor(self, actor_id: str) -> Actor:
+        for actor in self.actors:
+            if actor.id == actor_id:
+                return actor
+        raise KeyError(actor_id)
+
+
+SCENARIO_KEYS = tuple(Scenario.model_fields)
