@@ -49,8 +49,7 @@ def validate(located: Located) -> Scenario:
     try:
         scenario = Scenario.model_validate(located.data)
     except ValidationError as exc:
-        problems = [_problem(located, error) for error in exc.errors()]
-        raise ScenarioError(_dedupe(problems)) from None
+        raise ScenarioError(validation_problems(located, exc, Scenario)) from None
     problems = cross_checks(scenario, located)
     if problems:
         raise ScenarioError(problems)
@@ -77,6 +76,14 @@ def scenario_hash(scenario: Scenario) -> str:
 
 # --- pydantic errors -> problems a person can act on ---------------------------------------
 
+
+def validation_problems(
+    located: Located, exc: ValidationError, root: type[BaseModel]
+) -> list[Problem]:
+    """Translate pydantic's errors on ``located.data`` (validated as ``root``) into problems."""
+    return _dedupe([_problem(located, error, root) for error in exc.errors()])
+
+
 _KINDS = {
     "float_type": "a number",
     "float_parsing": "a number",
@@ -97,7 +104,7 @@ _KINDS = {
 }
 
 
-def _problem(located: Located, error: dict) -> Problem:
+def _problem(located: Located, error: dict, root: type[BaseModel]) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     found = error.get("input")
@@ -106,14 +113,14 @@ def _problem(located: Located, error: dict) -> Problem:
     where = located.where(path)
     if kind == "extra_forbidden":
         key = path[-1]
-        valid = _valid_keys(path[:-1])
+        valid = _valid_keys(root, path[:-1])
         near = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.5)
         hint = f"; did you mean {near[0]!r}?" if near else ""
         message = f"unknown key {key!r}{hint} (expected one of: {', '.join(valid)})"
     elif kind == "missing":
         message = "expected this required field; found nothing"
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        message = f"expected {_range_text(path)}; found {describe(found)}"
+        message = f"expected {_range_text(root, path)}; found {describe(found)}"
     elif kind == "literal_error":
         message = f"expected one of {error['ctx']['expected']}; found {describe(found)}"
     elif kind == "string_pattern_mismatch":
@@ -152,9 +159,9 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return list(seen.values())
 
 
-def _annotation_at(path: Path) -> object:
+def _annotation_at(root: type[BaseModel], path: Path) -> object:
     """Follow ``path`` through the schema's type annotations."""
-    annotation: object = Scenario
+    annotation: object = root
     for part in path:
         annotation = _unwrap(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -186,15 +193,15 @@ def _unwrap(annotation: object) -> object:
             return annotation
 
 
-def _valid_keys(path: Path) -> list[str]:
-    annotation = _unwrap(_annotation_at(path))
+def _valid_keys(root: type[BaseModel], path: Path) -> list[str]:
+    annotation = _unwrap(_annotation_at(root, path))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return list(annotation.model_fields)
     return []
 
 
-def _range_text(path: Path) -> str:
-    annotation = _annotation_at(path)
+def _range_text(root: type[BaseModel], path: Path) -> str:
+    annotation = _annotation_at(root, path)
     low = high = None
     for meta in _metadata(annotation):
         if isinstance(meta, (Ge, Gt)):

@@ -1,0 +1,116 @@
+"""The command line: parse, call, print, exit. No simulation logic lives here.
+
+Exit codes: 0 success; 2 bad input (a scenario, history or option that is wrong), with the
+problem on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .scenario import LoadedScenario, ScenarioError, load_scenario, unsourced_numbers
+
+BAD_INPUT = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(BAD_INPUT)
+
+
+def _load(path: str, seed: int | None = None) -> LoadedScenario:
+    try:
+        return load_scenario(path).with_seed(seed)
+    except ScenarioError as exc:
+        _fail(f"error: invalid scenario\n{exc}")
+        raise  # unreachable: _fail exits
+
+
+def _load_history(loaded: LoadedScenario):
+    from .history import load_history
+
+    if loaded.history_path is None:
+        return None, None
+    path = loaded.history_path
+    if not path.exists():
+        _fail(f"error: the scenario's history file does not exist: {path}")
+    try:
+        return load_history(path, loaded.scenario), path.read_bytes()
+    except ScenarioError as exc:
+        _fail(f"error: invalid history\n{exc}")
+        raise
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="astana-sim")
+def main() -> None:
+    """astana-sim: simulate multilateral peace negotiations from a scenario file."""
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+def validate(scenario: str) -> None:
+    """Check a scenario file (and its history file) without running it."""
+    loaded = _load(scenario)
+    _load_history(loaded)
+    s = loaded.scenario
+    click.echo(
+        f"ok: {scenario}: '{s.name}', {len(s.issues)} issues, {len(s.actors)} actors, "
+        f"{len(s.schedule)} rounds, {len(s.shocks)} shocks, seed {s.seed}"
+    )
+    missing = unsourced_numbers(s)
+    if missing:
+        click.echo(
+            f"note: {len(missing)} actor numbers have no sources entry: "
+            + ", ".join(missing[:8])
+            + (" ..." if len(missing) > 8 else ""),
+            err=True,
+        )
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Override the scenario's seed.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Run directory to write (default: a new directory under runs/).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
+@click.option("--no-figures", is_flag=True, help="Skip positions.png and history.png.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the run directory.")
+def run(scenario: str, seed, out, overwrite: bool, no_figures: bool, quiet: bool) -> None:
+    """Run a scenario and write its run directory."""
+    from .model import simulate
+    from .output import RunDirExists, fresh_run_path, run_files, write_run_dir
+
+    loaded = _load(scenario, seed)
+    history, history_bytes = _load_history(loaded)
+    started = time.perf_counter()
+    log = simulate(loaded.scenario)
+    simulated = time.perf_counter() - started
+    target = Path(out) if out else fresh_run_path(Path("runs"), Path(scenario).stem, log.seed)
+    if target.exists() and not overwrite:
+        _fail(f"error: {target} exists already; pass --overwrite to replace it")
+    files = run_files(log, loaded.scenario, history, history_bytes, figures=not no_figures)
+    try:
+        write_run_dir(target, files, replace=overwrite)
+    except RunDirExists as exc:
+        _fail(f"error: {exc}")
+    except OSError as exc:
+        _fail(f"error: cannot write the run directory {target}: {exc}")
+    if not quiet:
+        from .report import round_table
+
+        click.echo(round_table(log, loaded.scenario, history))
+        click.echo(f"simulated {len(log.rounds)} rounds in {simulated * 1000:.0f} ms")
+    click.echo(f"wrote {target}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,50 @@
+"""From a run log to the run directory: tables, narrative, summary and figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..history import History
+from ..runlog import RunLog
+from ..scenario import Scenario, resolved_yaml
+from .rundir import RunDirExists, fresh_run_path, write_run_dir
+from .tables import events_jsonl, positions_csv, rounds_csv, summary_json
+
+
+def run_files(
+    log: RunLog,
+    scenario: Scenario,
+    history: History | None = None,
+    history_bytes: bytes | None = None,
+    figures: bool = True,
+) -> dict[str, bytes]:
+    """Every file of a run directory, by name, as bytes."""
+    files = {
+        "scenario.resolved.yaml": resolved_yaml(scenario),
+        "rounds.csv": rounds_csv(log, scenario, history),
+        "positions.csv": positions_csv(log),
+        "events.jsonl": events_jsonl(log),
+        "summary.json": summary_json(log, scenario, history, history_bytes),
+    }
+    out = {name: text.encode("utf-8") for name, text in files.items()}
+    if figures:
+        from .figures import history_figure, png_bytes, positions_figure
+
+        out["positions.png"] = png_bytes(positions_figure(log, scenario))
+        out["history.png"] = png_bytes(history_figure(log, scenario, history))
+    return out
+
+
+def write_run(
+    target: Path,
+    log: RunLog,
+    scenario: Scenario,
+    history: History | None = None,
+    history_bytes: bytes | None = None,
+    replace: bool = False,
+) -> Path:
+    """Write the whole run directory atomically (see ``rundir``)."""
+    return write_run_dir(target, run_files(log, scenario, history, history_bytes), replace)
+
+
+__all__ = ["RunDirExists", "fresh_run_path", "run_files", "write_run", "write_run_dir"]

@@ -1,0 +1,147 @@
+"""The two figures of a run: positions over the rounds, and the run drawn over the record.
+
+Figures are built on ``matplotlib.figure.Figure`` directly (no pyplot), so drawing keeps no global
+state and works without a display.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..history import History
+from ..runlog import RunLog
+from ..scenario import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+PNG_METADATA = {"Software": None}  # no version string: the bytes depend only on the run
+TRACK_MARKERS = {"astana": "o", "geneva": "s", "opposition": "^", "congress": "D", "ministerial": "P"}
+
+
+def png_bytes(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, metadata=PNG_METADATA)
+    return buffer.getvalue()
+
+
+def _actor_colors(n: int):
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab20"]
+    return [cmap(i % 20) for i in range(n)]
+
+
+def positions_figure(log: RunLog, scenario: Scenario) -> Figure:
+    """One panel per issue: each actor's position as it came to each round."""
+    from matplotlib.figure import Figure
+
+    positions = log.position_array()
+    dates = [o.date for o in log.rounds]
+    n_issues = len(log.issue_ids)
+    cols = 2 if n_issues > 1 else 1
+    rows = math.ceil(n_issues / cols)
+    figure = Figure(figsize=(6.5 * cols, 2.6 * rows + 1.2), layout="constrained")
+    axes = np.atleast_1d(figure.subplots(rows, cols, sharex=True, squeeze=False)).ravel()
+    issues = {issue.id: issue for issue in scenario.issues}
+    names = {actor.id: actor.name for actor in scenario.actors}
+    colors = _actor_colors(len(log.actor_ids))
+    for j, issue_id in enumerate(log.issue_ids):
+        ax = axes[j]
+        for i, actor_id in enumerate(log.actor_ids):
+            ax.plot(dates, positions[:, i, j], marker=".", lw=1.2, color=colors[i],
+                    label=names[actor_id])
+        issue = issues[issue_id]
+        ax.set_title(issue.name, fontsize=10)
+        ax.set_ylim(-3, 103)
+        ax.set_ylabel(f"0 {_short(issue.low)}\n100 {_short(issue.high)}", fontsize=6.5)
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+    for ax in axes[n_issues:]:
+        ax.set_visible(False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncol=min(7, len(labels)),
+                  fontsize=7, frameon=False)
+    figure.suptitle(f"{scenario.name}: positions as brought to each round (seed {log.seed})")
+    return figure
+
+
+def _short(label: str, limit: int = 28) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def history_figure(log: RunLog, scenario: Scenario, history: History | None) -> Figure:
+    """The simulated rounds over the recorded ones, on the real dates.
+
+    Top: the share of each round's agenda that was agreed. Middle: the share of invitees who
+    came and stayed. Bottom: how many days each round slipped from its planned date. Filled
+    markers are the model; hollow black markers are the record.
+    """
+    from matplotlib.figure import Figure
+
+    specs = {r.id: r for r in scenario.schedule}
+    figure = Figure(figsize=(11, 8), layout="constrained")
+    ax_agree, ax_attend, ax_delay = figure.subplots(3, 1, sharex=True)
+    for outcome in log.rounds:
+        spec = specs[outcome.round_id]
+        marker = TRACK_MARKERS.get(spec.track, "o")
+        n_invited = max(len(outcome.invited), 1)
+        present = set(outcome.attended) - set(outcome.walked_out)
+        sim_agree = float(np.mean(outcome.agreed)) if outcome.agenda else 0.0
+        sim_attend = len(present & set(outcome.invited)) / n_invited
+        color = "tab:green" if sim_agree == 1 else ("tab:orange" if sim_agree > 0 else "tab:red")
+        ax_agree.scatter([outcome.date], [sim_agree], marker=marker, s=55, color=color, zorder=3)
+        ax_attend.scatter([outcome.date], [sim_attend], marker=marker, s=55, color="tab:blue",
+                          zorder=3)
+        ax_delay.scatter([outcome.date], [outcome.delay_days], marker=marker, s=55,
+                         color="tab:blue", zorder=3)
+        ax_agree.annotate(outcome.round_id, (outcome.date, sim_agree), fontsize=6,
+                          rotation=60, xytext=(2, 6), textcoords="offset points")
+        event = history.event(outcome.round_id) if history else None
+        if event is None or event.actual_date is None:
+            continue
+        recorded_agree = [event.agreed[j] for j in outcome.agenda if j in event.agreed]
+        if recorded_agree:
+            rec = float(np.mean(recorded_agree))
+            ax_agree.scatter([event.actual_date], [rec], marker=marker, s=110,
+                             facecolors="none", edgecolors="black", zorder=4)
+            ax_agree.plot([outcome.date, event.actual_date], [sim_agree, rec], color="grey",
+                          lw=0.6, zorder=1)
+        if event.attended is not None:
+            left = set(event.walked_out or ())
+            rec_attend = len((set(event.attended) - left) & set(outcome.invited)) / n_invited
+            ax_attend.scatter([event.actual_date], [rec_attend], marker=marker, s=110,
+                              facecolors="none", edgecolors="black", zorder=4)
+        if event.delay_days is not None:
+            ax_delay.scatter([event.actual_date], [event.delay_days], marker=marker, s=110,
+                             facecolors="none", edgecolors="black", zorder=4)
+    ax_agree.set_ylabel("share of agenda agreed")
+    ax_attend.set_ylabel("share of invitees\npresent to the end")
+    ax_delay.set_ylabel("days slipped\nfrom planned date")
+    for ax in (ax_agree, ax_attend):
+        ax.set_ylim(-0.08, 1.25)
+    for ax in (ax_agree, ax_attend, ax_delay):
+        ax.grid(alpha=0.3)
+    ax_delay.tick_params(axis="x", labelrotation=30)
+    _legend(ax_agree)
+    title = f"{scenario.name}: the model (filled) over the record (hollow), seed {log.seed}"
+    if history is None:
+        title += " (no recorded history given)"
+    figure.suptitle(title)
+    return figure
+
+
+def _legend(ax) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], marker=m, ls="", color="grey", label=track)
+        for track, m in TRACK_MARKERS.items()
+    ]
+    handles.append(Line2D([], [], marker="o", ls="", markerfacecolor="none",
+                          markeredgecolor="black", label="record"))
+    ax.legend(handles=handles, fontsize=7, ncol=len(handles), loc="upper left", frameon=False)

@@ -1,0 +1,55 @@
+"""Writing a run directory atomically: all files appear together, or none do.
+
+The files are written into a hidden sibling directory and renamed into place in one step. A crash
+midway leaves the hidden directory (removed on the next error path) and never a half-written run;
+an existing run is only replaced when the caller asks, and then swapped rather than overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class RunDirExists(Exception):
+    """The target run directory exists and replacing it was not asked for."""
+
+
+def write_run_dir(target: Path, files: dict[str, bytes], replace: bool = False) -> Path:
+    """Write ``files`` (name -> content) as the directory ``target``, atomically."""
+    target = Path(target)
+    if target.exists() and not replace:
+        raise RunDirExists(f"{target} exists already; pass --overwrite to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        for name, content in files.items():
+            with open(staging / name, "wb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+        if target.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            os.rename(target, retired / target.name)
+            os.rename(staging, target)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def fresh_run_path(root: Path, stem: str, seed: int) -> Path:
+    """``runs/<stem>_seed<seed>``, or the first ``_2``, ``_3``... that does not exist yet."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem)
+    candidate = root / f"{safe}_seed{seed}"
+    counter = 2
+    while candidate.exists():
+        candidate = root / f"{safe}_seed{seed}_{counter}"
+        counter += 1
+    return candidate

@@ -1,0 +1,46 @@
+"""The short table ``run`` prints: one line per round, the model beside the record."""
+
+from __future__ import annotations
+
+from .history import History
+from .runlog import RunLog
+from .scenario import Scenario
+
+
+def _cell(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def round_table(log: RunLog, scenario: Scenario, history: History | None) -> str:
+    venues = {r.id: r.venue for r in scenario.schedule}
+    columns = [("round", 18), ("date", 10), ("venue", 9), ("present", 26), ("agreed", 30),
+               ("recorded", 34)]
+    lines = ["  ".join(name.ljust(width) for name, width in columns)]
+    lines.append("  ".join("-" * width for _, width in columns))
+    for outcome in log.rounds:
+        present = set(outcome.attended) - set(outcome.walked_out)
+        absent = [a for a in outcome.invited if a not in present]
+        who = f"{len(present)}/{len(outcome.invited)}"
+        if absent:
+            who += " (not: " + ",".join(absent) + ")"
+        date = outcome.date.isoformat()
+        if outcome.delay_days:
+            date += f" +{outcome.delay_days}d"
+        agreed = ",".join(outcome.agreed_issues) or "-"
+        recorded = _recorded(history, outcome.round_id)
+        cells = [outcome.round_id, date, venues[outcome.round_id], who, agreed, recorded]
+        lines.append(
+            "  ".join(_cell(c, w).ljust(w) for c, (_, w) in zip(cells, columns, strict=True))
+        )
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _recorded(history: History | None, round_id: str) -> str:
+    event = history.event(round_id) if history else None
+    if event is None:
+        return ""
+    agreed = ",".join(issue for issue, ok in event.agreed.items() if ok) or "-"
+    slip = f" +{event.delay_days}d" if event.delay_days else ""
+    away = event.stayed_away or []
+    away_text = f" (not: {','.join(away)})" if away else ""
+    return f"{agreed}{slip}{away_text}"
