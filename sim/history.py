@@ -95,7 +95,9 @@ def _check_against(history: History, scenario: Scenario, located) -> list[Proble
                 if ident not in actors:
                     path = ("events", e, field, k)
                     problems.append(
-                        Problem(located.where(path), path, f"expected a known actor id; found {ident!r}")
+                        Problem(
+                            located.where(path), path, f"expected a known actor id; found {ident!r}"
+                        )
                     )
     return problems
 

@@ -47,9 +47,7 @@ class NegotiationModel(mesa.Model):
         self.negotiators = [Negotiator(self, a, i) for i, a in enumerate(actors)]
         self.schedule_rounds = list(scenario.schedule)
         self.pending_shocks: list[Shock] = sorted(scenario.shocks, key=lambda s: s.date)
-        self.date = min(
-            [scenario.schedule[0].planned_date] + [s.date for s in self.pending_shocks]
-        )
+        self.date = min([scenario.schedule[0].planned_date] + [s.date for s in self.pending_shocks])
         self.log_ = RunLog(scenario.name, seed, self.actor_ids, self.issue_ids)
         self.next_round = 0
         self.running = bool(self.schedule_rounds)
@@ -107,9 +105,7 @@ class NegotiationModel(mesa.Model):
                 j = self.issue_index[issue]
                 self.salience[i, j] = np.clip(change.apply(float(self.salience[i, j])), 0, 1)
                 changes.append(f"{effect.actor} salience of {issue} -> {self.salience[i, j]:.2f}")
-        self.log(
-            Event(shock.date, "shock", f"{shock.name}: {'; '.join(changes)}.", value=None)
-        )
+        self.log(Event(shock.date, "shock", f"{shock.name}: {'; '.join(changes)}.", value=None))
 
     # --- the run ------------------------------------------------------------------------------
     def log(self, event: Event) -> None:
@@ -121,6 +117,7 @@ class NegotiationModel(mesa.Model):
         self.log_.salience.append(self.salience.copy())
         self.log_.utility.append(utility.copy())
         self.log_.capability.append(self.capability.copy())
+        self.log_.reservation.append(self.reservation.copy())
 
     def step(self) -> None:
         """Play the next scheduled round."""

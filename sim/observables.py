@@ -17,7 +17,7 @@ from .scenario import Scenario
 
 @dataclass(frozen=True)
 class Observables:
-    """The checkable facts of one round. ``None`` means unknown (for the record) or not applicable."""
+    """The checkable facts of one round; ``None`` is unknown (record) or not applicable."""
 
     round_id: str
     date: dt.date | None

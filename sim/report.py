@@ -13,8 +13,14 @@ def _cell(text: str, width: int) -> str:
 
 def round_table(log: RunLog, scenario: Scenario, history: History | None) -> str:
     venues = {r.id: r.venue for r in scenario.schedule}
-    columns = [("round", 18), ("date", 10), ("venue", 9), ("present", 26), ("agreed", 30),
-               ("recorded", 34)]
+    columns = [
+        ("round", 18),
+        ("date", 10),
+        ("venue", 9),
+        ("present", 26),
+        ("agreed", 30),
+        ("recorded", 34),
+    ]
     lines = ["  ".join(name.ljust(width) for name, width in columns)]
     lines.append("  ".join("-" * width for _, width in columns))
     for outcome in log.rounds:

@@ -106,13 +106,21 @@ def _mask(model: NegotiationModel, indices: np.ndarray) -> np.ndarray:
 def _draft(model: NegotiationModel, seats: Seats, at_table: np.ndarray) -> np.ndarray:
     """The conveners' first draft on the agenda issues, from the non-observers at the table."""
     drafting = at_table & ~model.is_observer
-    weights = b.draft_weights(
-        model.capability, model.salience, _mask(model, seats.conveners), model.params.convener_weight
-    )[:, seats.agenda] * drafting[:, None]
+    weights = (
+        b.draft_weights(
+            model.capability,
+            model.salience,
+            _mask(model, seats.conveners),
+            model.params.convener_weight,
+        )[:, seats.agenda]
+        * drafting[:, None]
+    )
     return b.weighted_text(model.positions[:, seats.agenda], weights)
 
 
-def _expected_signatories(model: NegotiationModel, seats: Seats, at_table: np.ndarray) -> np.ndarray:
+def _expected_signatories(
+    model: NegotiationModel, seats: Seats, at_table: np.ndarray
+) -> np.ndarray:
     if seats.explicit_signatories is not None:
         return seats.explicit_signatories
     return np.flatnonzero(at_table & ~model.is_observer)
@@ -136,7 +144,9 @@ def _meeting_date(model: NegotiationModel, spec: Round, seats: Seats) -> tuple[d
         text = _draft(model, seats, everyone)
         required = _expected_signatories(model, seats, everyone)
         utility = b.clause_utility(
-            model.positions[required][:, seats.agenda], model.salience[required][:, seats.agenda], text
+            model.positions[required][:, seats.agenda],
+            model.salience[required][:, seats.agenda],
+            text,
         )
         agreeable = b.accepts(utility, model.reservation[required]).all(axis=0).mean()
         reading = agreeable + model.rng.normal(0.0, params.attendance_noise)
@@ -169,7 +179,9 @@ def _attendance(model: NegotiationModel, spec: Round, seats: Seats, date: dt.dat
     )
     expected = utility.mean(axis=1)
     patron_there = (model.patron >= 0) & everyone[np.maximum(model.patron, 0)]
-    pull = params.patron_attendance_pull * patron_there * model.capability[np.maximum(model.patron, 0)]
+    pull = (
+        params.patron_attendance_pull * patron_there * model.capability[np.maximum(model.patron, 0)]
+    )
     noise = model.rng.normal(0.0, params.attendance_noise, size=model.n_actors)
     attending = everyone & (expected + pull + noise >= model.reservation)
     attending[seats.conveners] = True
@@ -230,8 +242,14 @@ def _negotiate(
     for i in np.flatnonzero(walked_out):
         agent = model.negotiator(i)
         model.log(
-            Event(date, "walked_out", agent.explain_walkout(float(worth[i])), round=spec.id,
-                  actor=agent.actor_id, value=float(worth[i]))
+            Event(
+                date,
+                "walked_out",
+                agent.explain_walkout(float(worth[i])),
+                round=spec.id,
+                actor=agent.actor_id,
+                value=float(worth[i]),
+            )
         )
     return text, attending & ~walked_out, walked_out
 
@@ -283,7 +301,9 @@ def _narrate_agreement(model, spec, seats, required, present, accepted, agreed, 
             refusers = [i for i in required if not accepted[i, k]]
             words = f"No agreement on {name}: rejected by {model.names(refusers)}."
         model.log(
-            Event(date, "agreed" if agreed[k] else "no_agreement", words, round=spec.id, issue=issue)
+            Event(
+                date, "agreed" if agreed[k] else "no_agreement", words, round=spec.id, issue=issue
+            )
         )
 
 
@@ -298,7 +318,10 @@ def _move(model, spec, seats, text, present, date) -> None:
     agenda = seats.agenda
     rate = model.concession * params.concession_scale
     positions[np.ix_(movers, agenda)] = b.concede(
-        positions[np.ix_(movers, agenda)], model.salience[np.ix_(movers, agenda)], text, rate[movers]
+        positions[np.ix_(movers, agenda)],
+        model.salience[np.ix_(movers, agenda)],
+        text,
+        rate[movers],
     )
     in_room = movers  # observers watch; they do not press
     target, pushed = b.pressure_targets(

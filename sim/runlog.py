@@ -70,6 +70,7 @@ class RunLog:
     salience: list[np.ndarray] = field(default_factory=list)
     utility: list[np.ndarray] = field(default_factory=list)
     capability: list[np.ndarray] = field(default_factory=list)
+    reservation: list[np.ndarray] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
     def position_array(self) -> np.ndarray:

@@ -20,7 +20,13 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 PNG_METADATA = {"Software": None}  # no version string: the bytes depend only on the run
-TRACK_MARKERS = {"astana": "o", "geneva": "s", "opposition": "^", "congress": "D", "ministerial": "P"}
+TRACK_MARKERS = {
+    "astana": "o",
+    "geneva": "s",
+    "opposition": "^",
+    "congress": "D",
+    "ministerial": "P",
+}
 
 
 def png_bytes(figure: Figure) -> bytes:
@@ -53,8 +59,14 @@ def positions_figure(log: RunLog, scenario: Scenario) -> Figure:
     for j, issue_id in enumerate(log.issue_ids):
         ax = axes[j]
         for i, actor_id in enumerate(log.actor_ids):
-            ax.plot(dates, positions[:, i, j], marker=".", lw=1.2, color=colors[i],
-                    label=names[actor_id])
+            ax.plot(
+                dates,
+                positions[:, i, j],
+                marker=".",
+                lw=1.2,
+                color=colors[i],
+                label=names[actor_id],
+            )
         issue = issues[issue_id]
         ax.set_title(issue.name, fontsize=10)
         ax.set_ylim(-3, 103)
@@ -64,8 +76,14 @@ def positions_figure(log: RunLog, scenario: Scenario) -> Figure:
     for ax in axes[n_issues:]:
         ax.set_visible(False)
     handles, labels = axes[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="outside lower center", ncol=min(7, len(labels)),
-                  fontsize=7, frameon=False)
+    figure.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncol=min(7, len(labels)),
+        fontsize=7,
+        frameon=False,
+    )
     figure.suptitle(f"{scenario.name}: positions as brought to each round (seed {log.seed})")
     return figure
 
@@ -95,30 +113,60 @@ def history_figure(log: RunLog, scenario: Scenario, history: History | None) -> 
         sim_attend = len(present & set(outcome.invited)) / n_invited
         color = "tab:green" if sim_agree == 1 else ("tab:orange" if sim_agree > 0 else "tab:red")
         ax_agree.scatter([outcome.date], [sim_agree], marker=marker, s=55, color=color, zorder=3)
-        ax_attend.scatter([outcome.date], [sim_attend], marker=marker, s=55, color="tab:blue",
-                          zorder=3)
-        ax_delay.scatter([outcome.date], [outcome.delay_days], marker=marker, s=55,
-                         color="tab:blue", zorder=3)
-        ax_agree.annotate(outcome.round_id, (outcome.date, sim_agree), fontsize=6,
-                          rotation=60, xytext=(2, 6), textcoords="offset points")
+        ax_attend.scatter(
+            [outcome.date], [sim_attend], marker=marker, s=55, color="tab:blue", zorder=3
+        )
+        ax_delay.scatter(
+            [outcome.date], [outcome.delay_days], marker=marker, s=55, color="tab:blue", zorder=3
+        )
+        ax_agree.annotate(
+            outcome.round_id,
+            (outcome.date, sim_agree),
+            fontsize=6,
+            rotation=60,
+            xytext=(2, 6),
+            textcoords="offset points",
+        )
         event = history.event(outcome.round_id) if history else None
         if event is None or event.actual_date is None:
             continue
         recorded_agree = [event.agreed[j] for j in outcome.agenda if j in event.agreed]
         if recorded_agree:
             rec = float(np.mean(recorded_agree))
-            ax_agree.scatter([event.actual_date], [rec], marker=marker, s=110,
-                             facecolors="none", edgecolors="black", zorder=4)
-            ax_agree.plot([outcome.date, event.actual_date], [sim_agree, rec], color="grey",
-                          lw=0.6, zorder=1)
+            ax_agree.scatter(
+                [event.actual_date],
+                [rec],
+                marker=marker,
+                s=110,
+                facecolors="none",
+                edgecolors="black",
+                zorder=4,
+            )
+            ax_agree.plot(
+                [outcome.date, event.actual_date], [sim_agree, rec], color="grey", lw=0.6, zorder=1
+            )
         if event.attended is not None:
             left = set(event.walked_out or ())
             rec_attend = len((set(event.attended) - left) & set(outcome.invited)) / n_invited
-            ax_attend.scatter([event.actual_date], [rec_attend], marker=marker, s=110,
-                              facecolors="none", edgecolors="black", zorder=4)
+            ax_attend.scatter(
+                [event.actual_date],
+                [rec_attend],
+                marker=marker,
+                s=110,
+                facecolors="none",
+                edgecolors="black",
+                zorder=4,
+            )
         if event.delay_days is not None:
-            ax_delay.scatter([event.actual_date], [event.delay_days], marker=marker, s=110,
-                             facecolors="none", edgecolors="black", zorder=4)
+            ax_delay.scatter(
+                [event.actual_date],
+                [event.delay_days],
+                marker=marker,
+                s=110,
+                facecolors="none",
+                edgecolors="black",
+                zorder=4,
+            )
     ax_agree.set_ylabel("share of agenda agreed")
     ax_attend.set_ylabel("share of invitees\npresent to the end")
     ax_delay.set_ylabel("days slipped\nfrom planned date")
@@ -142,6 +190,15 @@ def _legend(ax) -> None:
         Line2D([], [], marker=m, ls="", color="grey", label=track)
         for track, m in TRACK_MARKERS.items()
     ]
-    handles.append(Line2D([], [], marker="o", ls="", markerfacecolor="none",
-                          markeredgecolor="black", label="record"))
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markerfacecolor="none",
+            markeredgecolor="black",
+            label="record",
+        )
+    )
     ax.legend(handles=handles, fontsize=7, ncol=len(handles), loc="upper left", frameon=False)

@@ -54,7 +54,9 @@ def compare_run(log: RunLog, scenario: Scenario, history: History | None) -> Com
     for outcome, simulated in zip(log.rounds, observe_run(log, scenario), strict=True):
         event = history.event(outcome.round_id)
         per_round[outcome.round_id] = (
-            None if event is None else compare_round(simulated, event.observables(), outcome.invited)
+            None
+            if event is None
+            else compare_round(simulated, event.observables(), outcome.invited)
         )
     return Comparison(per_round)
 
@@ -63,16 +65,35 @@ def rounds_csv(log: RunLog, scenario: Scenario, history: History | None) -> str:
     specs = {r.id: r for r in scenario.schedule}
     comparison = compare_run(log, scenario, history)
     header = [
-        "round", "name", "track", "venue", "format", "planned_date", "date", "delay_days",
-        "postponements", "invited", "attended", "stayed_away", "walked_out", "signatories",
-        "agenda", "agreed",
+        "round",
+        "name",
+        "track",
+        "venue",
+        "format",
+        "planned_date",
+        "date",
+        "delay_days",
+        "postponements",
+        "invited",
+        "attended",
+        "stayed_away",
+        "walked_out",
+        "signatories",
+        "agenda",
+        "agreed",
     ]
     header += [f"text_{j}" for j in log.issue_ids]
     header += [f"agreed_{j}" for j in log.issue_ids]
     header += [f"distance_{a}" for a in log.actor_ids]
     header += [
-        "recorded_date", "recorded_delay_days", "recorded_attended", "recorded_walked_out",
-        "recorded_agreed", "recorded_not_agreed", "match_attendance", "match_agreement",
+        "recorded_date",
+        "recorded_delay_days",
+        "recorded_attended",
+        "recorded_walked_out",
+        "recorded_agreed",
+        "recorded_not_agreed",
+        "match_attendance",
+        "match_agreement",
     ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -82,11 +103,22 @@ def rounds_csv(log: RunLog, scenario: Scenario, history: History | None) -> str:
         text = dict(zip(outcome.agenda, outcome.text, strict=True))
         agreed = dict(zip(outcome.agenda, outcome.agreed, strict=True))
         row = [
-            outcome.round_id, spec.name, spec.track, spec.venue, spec.format,
-            outcome.planned_date.isoformat(), outcome.date.isoformat(), outcome.delay_days,
-            outcome.postponements, _join(outcome.invited), _join(outcome.attended),
-            _join(outcome.stayed_away), _join(outcome.walked_out), _join(outcome.signatories),
-            _join(outcome.agenda), _join(outcome.agreed_issues),
+            outcome.round_id,
+            spec.name,
+            spec.track,
+            spec.venue,
+            spec.format,
+            outcome.planned_date.isoformat(),
+            outcome.date.isoformat(),
+            outcome.delay_days,
+            outcome.postponements,
+            _join(outcome.invited),
+            _join(outcome.attended),
+            _join(outcome.stayed_away),
+            _join(outcome.walked_out),
+            _join(outcome.signatories),
+            _join(outcome.agenda),
+            _join(outcome.agreed_issues),
         ]
         row += [_num(text.get(j), 1) for j in log.issue_ids]
         row += ["" if j not in agreed else ("yes" if agreed[j] else "no") for j in log.issue_ids]
@@ -116,21 +148,25 @@ def _recorded_cells(round_id: str, history: History | None, comparison: Comparis
 def positions_csv(log: RunLog) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["round", "date", "actor", "issue", "position", "salience", "utility", "present"])
+    writer.writerow(
+        ["round", "date", "actor", "issue", "position", "salience", "utility", "present"]
+    )
     for r, outcome in enumerate(log.rounds):
         present = set(outcome.attended) - set(outcome.walked_out)
         for i, actor in enumerate(log.actor_ids):
             for j, issue in enumerate(log.issue_ids):
-                writer.writerow([
-                    outcome.round_id,
-                    outcome.date.isoformat(),
-                    actor,
-                    issue,
-                    _num(float(log.positions[r][i, j]), 2),
-                    _num(float(log.salience[r][i, j]), 3),
-                    _num(float(log.utility[r][i, j]), 4),
-                    "yes" if actor in present else "no",
-                ])
+                writer.writerow(
+                    [
+                        outcome.round_id,
+                        outcome.date.isoformat(),
+                        actor,
+                        issue,
+                        _num(float(log.positions[r][i, j]), 2),
+                        _num(float(log.salience[r][i, j]), 3),
+                        _num(float(log.utility[r][i, j]), 4),
+                        "yes" if actor in present else "no",
+                    ]
+                )
     return buffer.getvalue()
 
 
@@ -174,7 +210,9 @@ def summary(
     }
     if comparison is not None and history_bytes is not None:
         per_round = {
-            rid: None if c is None else {
+            rid: None
+            if c is None
+            else {
                 "attendance": [c.attendance_matches, c.attendance_known],
                 "agreement": [c.agreement_matches, c.agreement_known],
                 "single_delegation": c.single_delegation_match,

@@ -31,7 +31,9 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
             values = getattr(actor, field)
             for issue in issues:
                 if issue not in values:
-                    report(("actors", a, field), f"expected a value for issue {issue!r}; found none")
+                    report(
+                        ("actors", a, field), f"expected a value for issue {issue!r}; found none"
+                    )
             for key in values:
                 _known(key, issues, "issue", ("actors", a, field, key), report)
         if actor.patron is not None:
@@ -122,7 +124,9 @@ def _patron_cycles(scenario: Scenario, report) -> None:
         while current is not None and current in patron:
             if current == actor.id:
                 chain = " -> ".join([*seen, current])
-                report(("actors", a, "patron"), f"expected patron links without a cycle; found {chain}")
+                report(
+                    ("actors", a, "patron"), f"expected patron links without a cycle; found {chain}"
+                )
                 break
             if current in seen:
                 break

@@ -32,8 +32,12 @@ class LoadedScenario:
         if seed is None:
             return self
         if not 0 <= seed < 2**63:
-            raise ScenarioError([Problem(None, ("seed",), f"expected 0 <= seed < 2**63; found {seed}")])
-        return LoadedScenario(self.scenario.model_copy(update={"seed": seed}), self.path, self.history_path)
+            raise ScenarioError(
+                [Problem(None, ("seed",), f"expected 0 <= seed < 2**63; found {seed}")]
+            )
+        return LoadedScenario(
+            self.scenario.model_copy(update={"seed": seed}), self.path, self.history_path
+        )
 
 
 def load_scenario(path: str | FsPath) -> LoadedScenario:
@@ -168,9 +172,11 @@ def _annotation_at(root: type[BaseModel], path: Path) -> object:
             field = annotation.model_fields.get(str(part))
             if field is None:
                 return None
-            annotation = field.annotation if not field.metadata else typing.Annotated[
-                field.annotation, *field.metadata
-            ]
+            annotation = (
+                field.annotation
+                if not field.metadata
+                else typing.Annotated[field.annotation, *field.metadata]
+            )
         else:
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
             annotation = args[-1] if args else None
@@ -219,6 +225,9 @@ def _range_text(root: type[BaseModel], path: Path) -> str:
 
 def _metadata(annotation: object) -> list[object]:
     found: list[object] = []
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = args[0] if len(args) == 1 else annotation
     while typing.get_origin(annotation) is typing.Annotated:
         args = typing.get_args(annotation)
         for meta in args[1:]:

@@ -85,4 +85,11 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, file: str, plac
             _build(loader, item, (*path, index), file, places)
             for index, item in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:
+        # PyYAML recognises 2017-02-30 as a date by its shape, then fails to build it.
+        where = Where(file, node.start_mark.line + 1)
+        raise ScenarioError(
+            [Problem(where, path, f"expected a valid value; found {node.value!r} ({node.tag})")]
+        ) from None

@@ -78,9 +78,7 @@ class Actor(Frozen):
     concession_rate: Rate = Field(
         description="Share of the gap to the agreed text it gives up after a round."
     )
-    reservation: Unit = Field(
-        description="Utility of walking away; a clause below it is rejected."
-    )
+    reservation: Unit = Field(description="Utility of walking away; a clause below it is rejected.")
     patron: Identifier | None = None
     description: str = ""
     sources: dict[str, Evidence] = Field(default_factory=dict)

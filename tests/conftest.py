@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+@pytest.fixture
+def mini_path() -> Path:
+    return DATA / "mini.yaml"
+
+
+@pytest.fixture
+def mini_text(mini_path: Path) -> str:
+    return mini_path.read_text(encoding="utf-8")

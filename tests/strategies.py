@@ -1,0 +1,105 @@
+"""Hypothesis strategies: whole random scenarios that are valid by construction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import strategies as st
+
+from sim.scenario import Scenario
+
+ROLES = ["guarantor", "government", "opposition", "mediator", "observer"]
+unit = st.floats(0.0, 1.0, allow_nan=False)
+scale = st.floats(0.0, 100.0, allow_nan=False)
+
+
+@st.composite
+def scenarios(draw, max_actors: int = 7, max_issues: int = 4, max_rounds: int = 6) -> Scenario:
+    n_issues = draw(st.integers(1, max_issues))
+    n_actors = draw(st.integers(2, max_actors))
+    issues = [f"i{j}" for j in range(n_issues)]
+    actors = [f"a{i}" for i in range(n_actors)]
+    roles = draw(st.lists(st.sampled_from(ROLES), min_size=n_actors, max_size=n_actors))
+    roles[0] = "guarantor"  # someone who is not an observer convenes
+    actor_specs = []
+    for i, actor in enumerate(actors):
+        patron = draw(st.one_of(st.none(), st.sampled_from(actors[:i]))) if i else None
+        actor_specs.append(
+            {
+                "id": actor,
+                "name": actor.upper(),
+                "role": roles[i],
+                "capability": draw(unit),
+                "positions": {j: draw(scale) for j in issues},
+                "salience": {j: draw(unit) for j in issues},
+                "concession_rate": draw(unit),
+                "reservation": draw(unit),
+                "patron": patron,
+            }
+        )
+    n_rounds = draw(st.integers(1, max_rounds))
+    start = dt.date(2017, 1, 1)
+    gaps = draw(st.lists(st.integers(0, 60), min_size=n_rounds, max_size=n_rounds))
+    rounds = []
+    day = start
+    for r in range(n_rounds):
+        day = day + dt.timedelta(days=gaps[r])
+        conveners = draw(st.lists(st.sampled_from(actors), min_size=1, max_size=2, unique=True))
+        invitees = draw(st.lists(st.sampled_from(actors), max_size=n_actors, unique=True))
+        agenda = draw(st.lists(st.sampled_from(issues), min_size=1, unique=True))
+        seated = list(dict.fromkeys(conveners + invitees))
+        signatories = draw(
+            st.one_of(
+                st.just("attendees"),
+                st.lists(st.sampled_from(seated), min_size=1, unique=True),
+            )
+        )
+        rounds.append(
+            {
+                "id": f"r{r}",
+                "name": f"Round {r}",
+                "track": "astana",
+                "planned_date": day,
+                "venue": "Somewhere",
+                "format": "proximity_talks",
+                "conveners": conveners,
+                "invitees": invitees,
+                "agenda": agenda,
+                "signatories": signatories,
+            }
+        )
+    shocks = []
+    for s in range(draw(st.integers(0, 2))):
+        actor = draw(st.sampled_from(actors))
+        issue = draw(st.sampled_from(issues))
+        shocks.append(
+            {
+                "id": f"s{s}",
+                "name": f"Shock {s}",
+                "date": start + dt.timedelta(days=draw(st.integers(0, 200))),
+                "effects": [
+                    {
+                        "actor": actor,
+                        "capability": {"add": draw(st.floats(-1, 1))},
+                        "positions": {issue: {"add": draw(st.floats(-150, 150))}},
+                    }
+                ],
+            }
+        )
+    model = {
+        "position_noise": draw(st.floats(0.0, 10.0)),
+        "attendance_noise": draw(st.floats(0.0, 0.3)),
+        "max_postponements": draw(st.integers(0, 3)),
+        "postpone_threshold": draw(unit),
+    }
+    return Scenario.model_validate(
+        {
+            "name": "generated",
+            "seed": draw(st.integers(0, 2**32)),
+            "model": model,
+            "issues": [{"id": j, "name": j, "low": "low", "high": "high"} for j in issues],
+            "actors": actor_specs,
+            "schedule": rounds,
+            "shocks": shocks,
+        }
+    )

@@ -1,0 +1,116 @@
+"""The command line, end to end, in real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RUN_FILES = {
+    "scenario.resolved.yaml",
+    "rounds.csv",
+    "positions.csv",
+    "events.jsonl",
+    "summary.json",
+    "positions.png",
+    "history.png",
+}
+
+
+def cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def read_all(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def test_run_writes_the_run_directory_and_prints_the_table(tmp_path, mini_path):
+    done = cli("run", str(mini_path), "--seed", "5", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert set(read_all(tmp_path / "out")) == RUN_FILES
+    assert "r1" in done.stdout and "wrote" in done.stdout
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["seed"] == 5
+    assert summary["history"]["facts_compared"] > 0
+    rounds = (tmp_path / "out" / "rounds.csv").read_text().splitlines()
+    assert len(rounds) == 4 and rounds[2].split(",")[-8] == "2017-02-27"
+
+
+def test_one_seed_gives_byte_identical_files_in_separate_processes(tmp_path, mini_path):
+    a = cli("run", str(mini_path), "--out", str(tmp_path / "a"), env={"PYTHONHASHSEED": "1"})
+    b = cli("run", str(mini_path), "--out", str(tmp_path / "b"), env={"PYTHONHASHSEED": "2"})
+    assert a.returncode == b.returncode == 0
+    assert read_all(tmp_path / "a") == read_all(tmp_path / "b")
+
+
+def test_bad_input_exits_2_with_the_place_and_no_traceback(tmp_path, mini_text):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(mini_text.replace("capability: 0.7", "capability: 1.7"))
+    for command in ("run", "validate"):
+        done = (
+            cli(command, str(bad), "--out", str(tmp_path / "o"))
+            if command == "run"
+            else cli(command, str(bad))
+        )
+        assert done.returncode == 2
+        assert (
+            f"{bad}:14: actors[0].capability: expected a number from 0 to 1; found 1.7"
+            in done.stderr
+        )
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_missing_file_and_a_bad_option_exit_2(tmp_path, mini_path):
+    assert cli("run", str(tmp_path / "none.yaml")).returncode == 2
+    assert cli("run", str(mini_path), "--seed", "-4").returncode == 2
+
+
+def test_an_existing_run_is_not_overwritten(tmp_path, mini_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    done = cli("run", str(mini_path), "--out", str(out))
+    assert done.returncode == 2 and "exists already" in done.stderr
+    assert read_all(out) == {"keep.txt": b"mine"}
+
+
+def test_without_out_each_run_gets_a_new_directory_under_runs(tmp_path, mini_path):
+    for _ in range(2):
+        assert cli("run", str(mini_path), "-q", "--no-figures", cwd=tmp_path).returncode == 0
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["mini_seed11", "mini_seed11_2"]
+
+
+def test_validate_reports_the_scenario(mini_path):
+    done = cli("validate", str(mini_path))
+    assert done.returncode == 0 and "ok:" in done.stdout and "3 rounds" in done.stdout
+
+
+def test_a_malformed_history_is_bad_input(tmp_path, mini_text):
+    (tmp_path / "s.yaml").write_text(
+        mini_text.replace("history: mini_history.yaml", "history: h.yaml")
+    )
+    (tmp_path / "h.yaml").write_text("events:\n  - round: r1\n    agreed: {power: true}\n")
+    done = cli("validate", str(tmp_path / "s.yaml"))
+    assert done.returncode == 2
+    assert "h.yaml:3: events[0].agreed.power: expected an agenda issue of round 'r1'" in done.stderr
+
+
+@pytest.mark.parametrize("entry", [["-m", "sim"]])
+def test_help(entry):
+    done = subprocess.run([sys.executable, *entry, "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "run" in done.stdout and "validate" in done.stdout

@@ -1,0 +1,247 @@
+"""The loader accepts valid scenarios and rejects each malformed one with a precise message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.scenario import ScenarioError, load_scenario
+
+# (name, old text, new text, line, field path, words the message must contain)
+CASES = [
+    (
+        "position off its scale",
+        "positions: {truce: 70, power: 95",
+        "positions: {truce: 170, power: 95",
+        24,
+        "actors[1].positions.truce",
+        "expected a number from 0 to 100; found 170",
+    ),
+    (
+        "salience off its scale",
+        "power: 1.0, aid: 0.3}",
+        "power: 1.5, aid: 0.3}",
+        16,
+        "actors[0].salience.power",
+        "expected a number from 0 to 1; found 1.5",
+    ),
+    (
+        "misspelt key",
+        "    concession_rate: 0.2\n    reservation: 0.6",
+        "    concesion_rate: 0.2\n    reservation: 0.6",
+        17,
+        "actors[0].concesion_rate",
+        "unknown key 'concesion_rate'; did you mean 'concession_rate'?",
+    ),
+    (
+        "unknown issue on an agenda",
+        "agenda: [power, aid]",
+        "agenda: [power, aide]",
+        81,
+        "schedule[1].agenda[1]",
+        "expected a known issue id; found 'aide'; did you mean 'aid'?",
+    ),
+    (
+        "unknown invitee",
+        "invitees: [gov, reb]\n",
+        "invitees: [gov, rebs]\n",
+        80,
+        "schedule[1].invitees[1]",
+        "expected a known actor id; found 'rebs'; did you mean 'reb'?",
+    ),
+    (
+        "rounds out of date order",
+        "planned_date: 2017-04-01",
+        "planned_date: 2017-02-01",
+        86,
+        "schedule[2].planned_date",
+        "expected a date on or after 2017-02-20",
+    ),
+    (
+        "impossible date",
+        "planned_date: 2017-02-20",
+        "planned_date: 2017-02-30",
+        76,
+        "schedule[1].planned_date",
+        "expected a valid value; found '2017-02-30'",
+    ),
+    (
+        "text for a number",
+        "seed: 11",
+        "seed: eleven",
+        5,
+        "seed",
+        "expected a whole number; found 'eleven'",
+    ),
+    (
+        "boolean for a number",
+        "capability: 0.7",
+        "capability: yes",
+        14,
+        "actors[0].capability",
+        "expected a number; found true (a boolean)",
+    ),
+    (
+        "unknown role",
+        "role: opposition",
+        "role: rebel",
+        22,
+        "actors[1].role",
+        "expected one of 'guarantor', 'government', 'opposition', 'mediator' or 'observer'; "
+        "found 'rebel'",
+    ),
+    (
+        "missing position",
+        "positions: {truce: 40, power: 5, aid: 30}",
+        "positions: {truce: 40, power: 5}",
+        15,
+        "actors[0].positions",
+        "expected a value for issue 'aid'; found none",
+    ),
+    (
+        "duplicate actor id",
+        "  - id: reb\n",
+        "  - id: gov\n",
+        20,
+        "actors[1].id",
+        "expected unique ids; found 'gov' again",
+    ),
+    (
+        "unknown patron",
+        "patron: ally",
+        "patron: allie",
+        28,
+        "actors[1].patron",
+        "expected a known actor id; found 'allie'; did you mean 'ally'?",
+    ),
+    (
+        "two changes in one",
+        "capability: {add: -0.1}",
+        "capability: {add: -0.1, set: 0.2}",
+        98,
+        "shocks[0].effects[0].capability",
+        "expected exactly one of set, add, scale; found 2",
+    ),
+    (
+        "signatory not at the table",
+        "signatories: [gov, reb]",
+        "signatories: [gov, big]",
+        82,
+        "schedule[1].signatories[1]",
+        "expected a convener or invitee of this round; found 'big'",
+    ),
+    ("duplicate key", "seed: 11\n", "seed: 11\nseed: 12\n", 6, "seed", "duplicate key"),
+    (
+        "unknown top-level key",
+        "seed: 11\n",
+        "seed: 11\nsede: 3\n",
+        6,
+        "sede",
+        "unknown key 'sede'; did you mean 'seed'?",
+    ),
+    (
+        "a key that is not text",
+        "seed: 11\n",
+        "seed: 11\n3: x\n",
+        6,
+        "(top level)",
+        "expected text keys; found the key 3",
+    ),
+    ("YAML syntax", "agenda: [truce]\n", "agenda: [truce\n", 72, "(top level)", "invalid YAML"),
+    (
+        "unknown sources field",
+        "    patron: big\n",
+        "    patron: big\n    sources:\n      positions.truse: {source: s, quote: q, rule: r}\n",
+        21,
+        "actors[0].sources.positions.truse",
+        "expected a known calibrated field id; found 'positions.truse'; "
+        "did you mean 'positions.truce'?",
+    ),
+    (
+        "model parameters that leave the scale",
+        "seed: 11\n",
+        "seed: 11\nmodel:\n  patron_pull: 0.9\n  pressure_rate: 0.5\n",
+        6,
+        "model",
+        "expected patron_pull + pressure_rate <= 1",
+    ),
+    (
+        "patron cycle",
+        "    reservation: 0.3\n  - id: ally",
+        "    reservation: 0.3\n    patron: gov\n  - id: ally",
+        37,
+        "actors[2].patron",
+        "expected patron links without a cycle; found big -> gov -> big",
+    ),
+    (
+        "empty agenda",
+        "agenda: [truce]\n",
+        "agenda: []\n",
+        71,
+        "schedule[0].agenda",
+        "expected at least 1 entries; found 0",
+    ),
+    (
+        "shock on an unknown issue",
+        "positions: {truce: {add: -10}}",
+        "positions: {truse: {add: -10}}",
+        101,
+        "shocks[0].effects[1].positions.truse",
+        "expected a known issue id; found 'truse'",
+    ),
+    (
+        "negative scale factor",
+        "reservation: {add: 0.1}",
+        "reservation: {scale: -2}",
+        99,
+        "shocks[0].effects[0].reservation.scale",
+        "expected a number of at least 0; found -2",
+    ),
+]
+
+
+def _write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_fixture_loads(mini_path):
+    loaded = load_scenario(mini_path)
+    assert loaded.scenario.name == "mini"
+    assert [r.id for r in loaded.scenario.schedule] == ["r1", "r2", "r3"]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "line", "path", "words"), CASES, ids=[c[0] for c in CASES]
+)
+def test_each_malformed_input_gets_a_precise_message(
+    tmp_path, mini_text, name, old, new, line, path, words
+):
+    assert mini_text.count(old) == 1, f"test case {name!r} does not match the fixture"
+    file = _write(tmp_path, mini_text.replace(old, new))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(file)
+    expected = f"{file}:{line}: {path}: "
+    lines = str(caught.value).splitlines()
+    assert any(text.startswith(expected) and words in text for text in lines), str(caught.value)
+
+
+def test_a_missing_file(tmp_path):
+    with pytest.raises(ScenarioError, match="file not found"):
+        load_scenario(tmp_path / "nope.yaml")
+
+
+def test_a_top_level_list(tmp_path):
+    with pytest.raises(ScenarioError, match=r":1: \(top level\): expected a mapping"):
+        load_scenario(_write(tmp_path, "- a\n- b\n"))
+
+
+def test_all_problems_are_reported_at_once(tmp_path, mini_text):
+    text = mini_text.replace("capability: 0.7", "capability: 7").replace(
+        "role: opposition", "role: x"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(_write(tmp_path, text))
+    assert len(caught.value.problems) == 2
