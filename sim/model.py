@@ -2,21 +2,27 @@
 
 The model holds positions, saliences and capabilities as numpy arrays (actors x issues), in the
 order of the actors' ids, so that reordering the scenario file changes nothing. One ``step`` plays
-the next scheduled round. All randomness comes from ``self.rng``, seeded from the scenario.
+the next round to meet. All randomness comes from ``self.rng``, seeded from the scenario.
+
+Tracks (Astana, Geneva, the opposition's meetings...) run in parallel: within a track rounds keep
+their order and a round cannot start before the previous one ended; across tracks, rounds are
+played in the order of the dates on which they actually meet, so a slipping Geneva round does not
+hold up an Astana one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterable, Sequence
 
 import mesa
 import numpy as np
 
 from .agents import Negotiator
-from .rounds import play_round
+from .rounds import expected_agreement, play_round, postponement_event
 from .runlog import Event, RunLog
-from .scenario import Change, Scenario, Shock
+from .scenario import Change, Round, Scenario, Shock
 
 
 class NegotiationModel(mesa.Model):
@@ -47,10 +53,19 @@ class NegotiationModel(mesa.Model):
         self.negotiators = [Negotiator(self, a, i) for i, a in enumerate(actors)]
         self.schedule_rounds = list(scenario.schedule)
         self.pending_shocks: list[Shock] = sorted(scenario.shocks, key=lambda s: s.date)
-        self.date = min([scenario.schedule[0].planned_date] + [s.date for s in self.pending_shocks])
+        self.date = min(
+            [scenario.schedule[0].planned_date] + [s.date for s in self.pending_shocks]
+        )
         self.log_ = RunLog(scenario.name, seed, self.actor_ids, self.issue_ids)
-        self.next_round = 0
-        self.running = bool(self.schedule_rounds)
+        # Per track, the schedule indices still to play, in order; the heap holds each track's
+        # next round as (date it would meet, schedule index, postponements so far).
+        self._track_queue: dict[str, list[int]] = {}
+        for index, round_ in enumerate(self.schedule_rounds):
+            self._track_queue.setdefault(round_.track, []).append(index)
+        self._ready: list[tuple[dt.date, int, int]] = []
+        for queue in self._track_queue.values():
+            self._enqueue(queue.pop(0), not_before=None)
+        self.running = bool(self._ready)
 
     # --- lookups ------------------------------------------------------------------------------
     @property
@@ -119,16 +134,35 @@ class NegotiationModel(mesa.Model):
         self.log_.capability.append(self.capability.copy())
         self.log_.reservation.append(self.reservation.copy())
 
+    def _enqueue(self, index: int, not_before: dt.date | None, postponements: int = 0) -> None:
+        planned = self.schedule_rounds[index].planned_date
+        date = planned if not_before is None else max(planned, not_before)
+        heapq.heappush(self._ready, (date, index, postponements))
+
     def step(self) -> None:
-        """Play the next scheduled round."""
-        if self.next_round >= len(self.schedule_rounds):
-            self.running = False
+        """Play the next round to meet (postponing rounds whose conveners are not ready)."""
+        while self._ready:
+            date, index, postponements = heapq.heappop(self._ready)
+            spec = self.schedule_rounds[index]
+            self.advance_to(date)
+            if postponements < self.params.max_postponements:
+                agreeable = expected_agreement(self, spec)
+                reading = agreeable + self.rng.normal(0.0, self.params.attendance_noise)
+                if reading < self.params.postpone_threshold:
+                    self.log(postponement_event(self, spec, date, agreeable))
+                    later = date + dt.timedelta(days=self.params.postponement_days)
+                    heapq.heappush(self._ready, (later, index, postponements + 1))
+                    continue
+            self._play(spec, date, postponements)
             return
-        outcome = play_round(self, self.schedule_rounds[self.next_round])
-        self.log_.rounds.append(outcome)
-        self.date = outcome.date + dt.timedelta(days=self.schedule_rounds[self.next_round].days - 1)
-        self.next_round += 1
-        self.running = self.next_round < len(self.schedule_rounds)
+        self.running = False
+
+    def _play(self, spec: Round, date: dt.date, postponements: int) -> None:
+        self.log_.rounds.append(play_round(self, spec, date, postponements))
+        queue = self._track_queue[spec.track]
+        if queue:
+            self._enqueue(queue.pop(0), not_before=date + dt.timedelta(days=spec.days))
+        self.running = bool(self._ready)
 
     def run(self) -> RunLog:
         """Play every round; return the run log."""

@@ -15,7 +15,7 @@ def round_table(log: RunLog, scenario: Scenario, history: History | None) -> str
     venues = {r.id: r.venue for r in scenario.schedule}
     columns = [
         ("round", 18),
-        ("date", 10),
+        ("date", 16),
         ("venue", 9),
         ("present", 26),
         ("agreed", 30),

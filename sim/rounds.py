@@ -1,12 +1,14 @@
 """What happens in one scheduled round, in order.
 
-1. the conveners decide whether the round can meet on its date or must slip;
-2. each invitee decides whether to come;
-3. the conveners draft a single negotiating text and redraft it toward the objections;
-4. a participant for whom the text is far below its walk-away value walks out;
-5. the participants accept or reject each clause; a clause is agreed when every required
+(Before it, the model asks the conveners whether the round can meet or must slip:
+``expected_agreement``.)
+
+1. each invitee decides whether to come;
+2. the conveners draft a single negotiating text and redraft it toward the objections;
+3. a participant for whom the text is far below its walk-away value walks out;
+4. the participants accept or reject each clause; a clause is agreed when every required
    signatory is present and accepts it;
-6. the participants move: they concede toward the text, their patrons pull them, and stronger
+5. the participants move: they concede toward the text, their patrons pull them, and stronger
    actors in the room press them.
 
 Every step writes its narrative to the run log. The numbers come from ``behaviour``.
@@ -40,9 +42,11 @@ class Seats:
     explicit_signatories: np.ndarray | None
 
 
-def play_round(model: NegotiationModel, spec: Round) -> RoundOutcome:
+def play_round(
+    model: NegotiationModel, spec: Round, date: dt.date, postponements: int
+) -> RoundOutcome:
+    """Play ``spec`` on ``date`` (the model has already applied the shocks due by then)."""
     seats = _seats(model, spec)
-    date, postponements = _meeting_date(model, spec, seats)
     attending = _attendance(model, spec, seats, date)
     text, present, walked_out = _negotiate(model, spec, seats, attending, date)
     required = _required(model, seats, present)
@@ -130,43 +134,34 @@ def _required(model: NegotiationModel, seats: Seats, present: np.ndarray) -> np.
     return _expected_signatories(model, seats, present)
 
 
-def _meeting_date(model: NegotiationModel, spec: Round, seats: Seats) -> tuple[dt.date, int]:
-    """Slip the round while the conveners expect too few clauses to be agreed.
+def expected_agreement(model: NegotiationModel, spec: Round) -> float:
+    """The share of agenda clauses the conveners expect every required signatory to accept.
 
-    The conveners foresee the text that all invitees would produce, and the share of agenda
-    clauses every required signatory would accept; they read that share with some noise.
+    They foresee the text that all invitees would produce and read the share with some noise;
+    the model postpones the round when the reading falls below ``postpone_threshold``.
     """
-    params = model.params
-    date = max(spec.planned_date, model.date)
-    model.advance_to(date)
+    seats = _seats(model, spec)
     everyone = _mask(model, seats.invited)
-    for postponements in range(params.max_postponements + 1):
-        text = _draft(model, seats, everyone)
-        required = _expected_signatories(model, seats, everyone)
-        utility = b.clause_utility(
-            model.positions[required][:, seats.agenda],
-            model.salience[required][:, seats.agenda],
-            text,
-        )
-        agreeable = b.accepts(utility, model.reservation[required]).all(axis=0).mean()
-        reading = agreeable + model.rng.normal(0.0, params.attendance_noise)
-        if reading >= params.postpone_threshold or postponements == params.max_postponements:
-            return date, postponements
-        convener_names = model.names(seats.conveners)
-        model.log(
-            Event(
-                date,
-                "postponed",
-                f"{convener_names} postponed {spec.name} by {params.postponement_days} days: "
-                f"they expected only {agreeable:.0%} of the agenda to find every signatory's "
-                "consent.",
-                round=spec.id,
-                value=float(agreeable),
-            )
-        )
-        date = date + dt.timedelta(days=params.postponement_days)
-        model.advance_to(date)
-    raise AssertionError("unreachable")  # pragma: no cover
+    text = _draft(model, seats, everyone)
+    required = _expected_signatories(model, seats, everyone)
+    utility = b.clause_utility(
+        model.positions[required][:, seats.agenda], model.salience[required][:, seats.agenda], text
+    )
+    return float(b.accepts(utility, model.reservation[required]).all(axis=0).mean())
+
+
+def postponement_event(
+    model: NegotiationModel, spec: Round, date: dt.date, agreeable: float
+) -> Event:
+    return Event(
+        date,
+        "postponed",
+        f"{model.names(model.indices(spec.conveners))} postponed {spec.name} by "
+        f"{model.params.postponement_days} days: they expected only {agreeable:.0%} of the agenda "
+        "to find every signatory's consent.",
+        round=spec.id,
+        value=agreeable,
+    )
 
 
 def _attendance(model: NegotiationModel, spec: Round, seats: Seats, date: dt.date) -> np.ndarray:

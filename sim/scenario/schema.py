@@ -156,8 +156,8 @@ class ModelParams(Frozen):
     max_drafts: Annotated[int, Field(strict=True, ge=1, le=50)] = 6
     redraft_step: Rate = 0.35
     concession_scale: NonNegative = 1.0
-    patron_pull: Rate = 0.15
-    pressure_rate: Rate = 0.05
+    patron_pull: Rate = 0.05
+    pressure_rate: Rate = 0.02
     position_noise: Annotated[float, Field(ge=0.0, le=20.0)] = 1.0
     attendance_noise: Annotated[float, Field(ge=0.0, le=1.0)] = 0.05
     patron_attendance_pull: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
