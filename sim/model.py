@@ -53,9 +53,7 @@ class NegotiationModel(mesa.Model):
         self.negotiators = [Negotiator(self, a, i) for i, a in enumerate(actors)]
         self.schedule_rounds = list(scenario.schedule)
         self.pending_shocks: list[Shock] = sorted(scenario.shocks, key=lambda s: s.date)
-        self.date = min(
-            [scenario.schedule[0].planned_date] + [s.date for s in self.pending_shocks]
-        )
+        self.date = min([scenario.schedule[0].planned_date] + [s.date for s in self.pending_shocks])
         self.log_ = RunLog(scenario.name, seed, self.actor_ids, self.issue_ids)
         # Per track, the schedule indices still to play, in order; the heap holds each track's
         # next round as (date it would meet, schedule index, postponements so far).

@@ -73,17 +73,16 @@ def positions_figure(log: RunLog, scenario: Scenario) -> Figure:
         ax.set_ylabel(f"0 {_short(issue.low)}\n100 {_short(issue.high)}", fontsize=6.5)
         ax.grid(alpha=0.3)
         ax.tick_params(axis="x", labelrotation=30, labelsize=7)
-    for ax in axes[n_issues:]:
-        ax.set_visible(False)
     handles, labels = axes[0].get_legend_handles_labels()
-    figure.legend(
-        handles,
-        labels,
-        loc="outside lower center",
-        ncol=min(7, len(labels)),
-        fontsize=7,
-        frameon=False,
-    )
+    spare = axes[n_issues:]
+    for ax in spare:
+        ax.set_axis_off()
+    if len(spare):  # an empty panel holds the legend
+        spare[0].legend(handles, labels, loc="center", ncol=2, fontsize=8, frameon=False)
+    else:
+        figure.legend(
+            handles, labels, loc="outside lower center", ncol=4, fontsize=7, frameon=False
+        )
     figure.suptitle(f"{scenario.name}: positions as brought to each round (seed {log.seed})")
     return figure
 
@@ -175,7 +174,7 @@ def history_figure(log: RunLog, scenario: Scenario, history: History | None) -> 
     for ax in (ax_agree, ax_attend, ax_delay):
         ax.grid(alpha=0.3)
     ax_delay.tick_params(axis="x", labelrotation=30)
-    _legend(ax_agree)
+    _legend(figure)
     title = f"{scenario.name}: the model (filled) over the record (hollow), seed {log.seed}"
     if history is None:
         title += " (no recorded history given)"
@@ -183,7 +182,7 @@ def history_figure(log: RunLog, scenario: Scenario, history: History | None) -> 
     return figure
 
 
-def _legend(ax) -> None:
+def _legend(figure: Figure) -> None:
     from matplotlib.lines import Line2D
 
     handles = [
@@ -201,4 +200,6 @@ def _legend(ax) -> None:
             label="record",
         )
     )
-    ax.legend(handles=handles, fontsize=7, ncol=len(handles), loc="upper left", frameon=False)
+    figure.legend(
+        handles=handles, fontsize=8, ncol=len(handles), loc="outside lower center", frameon=False
+    )

@@ -26,6 +26,7 @@ def write_run_dir(target: Path, files: dict[str, bytes], replace: bool = False) 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp is private; a run directory is not
         for name, content in files.items():
             with open(staging / name, "wb") as handle:
                 handle.write(content)
@@ -42,6 +43,12 @@ def write_run_dir(target: Path, files: dict[str, bytes], replace: bool = False) 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def fresh_run_path(root: Path, stem: str, seed: int) -> Path:
