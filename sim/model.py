@@ -28,10 +28,13 @@ from .scenario import Change, Round, Scenario, Shock
 class NegotiationModel(mesa.Model):
     """A multilateral negotiation over a schedule of rounds, for one scenario and one seed."""
 
-    def __init__(self, scenario: Scenario, seed: int | None = None):
+    def __init__(self, scenario: Scenario, seed: int | None = None, narrate: bool = True):
+        """``narrate=False`` keeps the decisions in the log (who came, walked out, postponed,
+        what was agreed) but not a sentence per vote and per move: for sweeps and fitting."""
         seed = scenario.seed if seed is None else seed
         super().__init__(rng=np.random.default_rng(seed))
         self.scenario = scenario
+        self.narrate = narrate
         self.params = scenario.model
         actors = sorted(scenario.actors, key=lambda a: a.id)
         self.actor_ids: tuple[str, ...] = tuple(a.id for a in actors)
@@ -169,6 +172,6 @@ class NegotiationModel(mesa.Model):
         return self.log_
 
 
-def simulate(scenario: Scenario, seed: int | None = None) -> RunLog:
+def simulate(scenario: Scenario, seed: int | None = None, narrate: bool = True) -> RunLog:
     """Run a scenario from start to end: the one call most users need."""
-    return NegotiationModel(scenario, seed).run()
+    return NegotiationModel(scenario, seed, narrate).run()

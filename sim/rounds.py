@@ -58,7 +58,8 @@ def play_round(
         if signatories_present
         else np.zeros(seats.agenda.size, dtype=bool)
     )
-    _narrate_votes(model, spec, seats, text, utility, accepted, present, date)
+    if model.narrate:
+        _narrate_votes(model, spec, seats, text, utility, accepted, present, date)
     _narrate_agreement(model, spec, seats, required, present, accepted, agreed, date)
 
     model.record_round_state(utility)
@@ -336,6 +337,8 @@ def _move(model, spec, seats, text, present, date) -> None:
     noise = model.rng.normal(0.0, params.position_noise, size=positions.shape)
     positions[movers] = np.clip(moved + noise[movers], 0.0, 100.0)
     model.positions[:] = positions
+    if not model.narrate:
+        return
     for i in np.flatnonzero(movers):
         agent = model.negotiator(i)
         for k, j in enumerate(agenda):

@@ -74,3 +74,15 @@ def test_a_draft_lies_within_the_hull_of_the_drafters(data):
     positions, weights = (np.array(x)[:, None] for x in data)
     text = b.weighted_text(positions, weights)
     assert positions.min() - 1e-9 <= text[0] <= positions.max() + 1e-9
+
+
+@FAST
+@given(scenarios())
+def test_narration_changes_no_outcome(scenario):
+    full, quiet = simulate(scenario), simulate(scenario, narrate=False)
+    assert full.rounds == quiet.rounds
+    assert np.array_equal(full.position_array(), quiet.position_array())
+    decisions = {"postponed", "stayed_away", "walked_out", "agreed", "no_agreement", "shock"}
+    assert [e for e in full.events if e.kind in decisions] == [
+        e for e in quiet.events if e.kind in decisions
+    ]

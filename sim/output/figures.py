@@ -51,7 +51,9 @@ def positions_figure(log: RunLog, scenario: Scenario) -> Figure:
     n_issues = len(log.issue_ids)
     cols = 2 if n_issues > 1 else 1
     rows = math.ceil(n_issues / cols)
-    figure = Figure(figsize=(6.5 * cols, 2.6 * rows + 1.2), layout="constrained")
+    figure = Figure(figsize=(6.5 * cols, 2.6 * rows + 1.2))
+    # Fixed margins: constrained layout costs more than the whole simulation.
+    figure.subplots_adjust(left=0.08, right=0.98, top=0.94, bottom=0.06, hspace=0.35, wspace=0.25)
     axes = np.atleast_1d(figure.subplots(rows, cols, sharex=True, squeeze=False)).ravel()
     issues = {issue.id: issue for issue in scenario.issues}
     names = {actor.id: actor.name for actor in scenario.actors}
@@ -80,9 +82,8 @@ def positions_figure(log: RunLog, scenario: Scenario) -> Figure:
     if len(spare):  # an empty panel holds the legend
         spare[0].legend(handles, labels, loc="center", ncol=2, fontsize=8, frameon=False)
     else:
-        figure.legend(
-            handles, labels, loc="outside lower center", ncol=4, fontsize=7, frameon=False
-        )
+        figure.subplots_adjust(bottom=0.16)
+        figure.legend(handles, labels, loc="lower center", ncol=4, fontsize=7, frameon=False)
     figure.suptitle(f"{scenario.name}: positions as brought to each round (seed {log.seed})")
     return figure
 
@@ -101,7 +102,8 @@ def history_figure(log: RunLog, scenario: Scenario, history: History | None) -> 
     from matplotlib.figure import Figure
 
     specs = {r.id: r for r in scenario.schedule}
-    figure = Figure(figsize=(11, 8), layout="constrained")
+    figure = Figure(figsize=(11, 8))
+    figure.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.13, hspace=0.12)
     ax_agree, ax_attend, ax_delay = figure.subplots(3, 1, sharex=True)
     for outcome in log.rounds:
         spec = specs[outcome.round_id]
@@ -200,6 +202,4 @@ def _legend(figure: Figure) -> None:
             label="record",
         )
     )
-    figure.legend(
-        handles=handles, fontsize=8, ncol=len(handles), loc="outside lower center", frameon=False
-    )
+    figure.legend(handles=handles, fontsize=8, ncol=len(handles), loc="lower center", frameon=False)

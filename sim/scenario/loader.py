@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import types
 import typing
 from dataclasses import dataclass
@@ -75,7 +76,9 @@ def resolved_yaml(scenario: Scenario) -> str:
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    return hashlib.sha256(resolved_yaml(scenario).encode("utf-8")).hexdigest()
+    """A fingerprint of what ran: the same scenario, however it was written, hashes the same."""
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 # --- pydantic errors -> problems a person can act on ---------------------------------------

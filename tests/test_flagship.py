@@ -1,0 +1,160 @@
+"""The flagship scenario: sourced, reproducible, and its key outcomes pinned."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sim.history import load_history
+from sim.model import simulate
+from sim.output import run_files
+from sim.scenario import load_scenario, unsourced_numbers
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGSHIP = ROOT / "scenarios" / "astana_2017.yaml"
+COUNTERFACTUALS = sorted((ROOT / "scenarios" / "counterfactuals").glob("*.yaml"))
+FACT_FIELDS = (
+    "actual_date",
+    "delay_days",
+    "attended",
+    "stayed_away",
+    "walked_out",
+    "signed_by",
+    "single_delegation",
+)
+
+
+@pytest.fixture(scope="module")
+def flagship():
+    return load_scenario(FLAGSHIP)
+
+
+@pytest.fixture(scope="module")
+def history(flagship):
+    return load_history(flagship.history_path, flagship.scenario)
+
+
+@pytest.fixture(scope="module")
+def baseline(flagship):
+    return simulate(flagship.scenario)
+
+
+def test_every_calibrated_number_has_a_source(flagship):
+    assert unsourced_numbers(flagship.scenario) == []
+    for actor in flagship.scenario.actors:
+        for key, evidence in actor.sources.items():
+            assert evidence.quote.strip() and evidence.rule.strip(), f"{actor.id}.{key}"
+
+
+def test_every_shock_carries_its_evidence(flagship):
+    for shock in flagship.scenario.shocks:
+        assert shock.sources, shock.id
+
+
+# Facts derived from another fact lean on its source: the delay is the actual date less the
+# planned one; an empty list of absentees restates the list of those present.
+DERIVED_FROM = {"delay_days": "actual_date", "stayed_away": "attended", "walked_out": "attended"}
+
+
+def test_every_recorded_fact_has_a_source(history):
+    for event in history.events:
+        stated = [f for f in FACT_FIELDS if getattr(event, f) not in (None, [])]
+        stated += [f"agreed.{issue}" for issue in event.agreed]
+        missing = [
+            f for f in stated if f not in event.sources and DERIVED_FROM.get(f) not in event.sources
+        ]
+        assert not missing, f"{event.round}: no source for {missing}"
+
+
+def test_the_record_covers_every_round_with_its_agenda(flagship, history):
+    for round_ in flagship.scenario.schedule:
+        event = history.event(round_.id)
+        assert event is not None, round_.id
+        assert set(event.agreed) == set(round_.agenda), round_.id
+
+
+def test_the_schedule_covers_the_flagship_events(flagship):
+    ids = {r.id for r in flagship.scenario.schedule}
+    expected = {f"astana_{n}" for n in range(1, 9)} | {f"geneva_{n}" for n in range(4, 9)}
+    expected |= {"moscow_declaration", "ceasefire_2016", "riyadh_1", "sochi_congress"}
+    assert expected <= ids
+
+
+def test_key_outcomes_of_the_seeded_run(baseline):
+    """Regression pins: if one of these changes, the model's behaviour changed. Say why."""
+    agreed = {o.round_id: set(o.agreed_issues) for o in baseline.rounds}
+    assert agreed["astana_1"] == {"ceasefire", "terrorist_list"}
+    assert agreed["astana_4"] == {"ceasefire", "humanitarian"}
+    assert agreed["riyadh_1"] == set()
+    assert agreed["sochi_congress"] == {"constitution"}
+    assert not any("transition" in agreed[f"geneva_{n}"] for n in range(4, 9))
+    assert baseline.outcome("riyadh_1").stayed_away == ("moscow_platform",)
+    assert baseline.outcome("geneva_4").stayed_away == ("hnc",)
+
+
+def test_robust_outcomes_across_seeds(flagship):
+    """What the model says regardless of the seed (30 seeds)."""
+    seeds = range(30)
+    agreed: Counter = Counter()
+    for seed in seeds:
+        for outcome in simulate(flagship.scenario, seed).rounds:
+            agreed.update((outcome.round_id, issue) for issue in outcome.agreed_issues)
+    n = len(seeds)
+    assert agreed[("astana_1", "ceasefire")] == n
+    assert agreed[("astana_4", "ceasefire")] == n
+    assert all(agreed[(f"geneva_{k}", "transition")] == 0 for k in range(4, 9))
+    assert agreed[("riyadh_1", "transition")] <= n // 10
+
+
+def test_the_run_matches_most_of_the_record(flagship, history, baseline):
+    import json
+
+    files = run_files(baseline, flagship.scenario, history, b"", figures=False)
+    summary = json.loads(files["summary.json"])
+    assert summary["history"]["facts_compared"] >= 150
+    assert summary["history"]["share_matched"] >= 0.85
+
+
+@pytest.mark.parametrize("path", COUNTERFACTUALS, ids=[p.stem for p in COUNTERFACTUALS])
+def test_each_counterfactual_differs_visibly_from_the_baseline(path, flagship):
+    counterfactual = load_scenario(path).scenario
+    assert counterfactual != flagship.scenario
+
+    def outcomes(scenario):
+        result = Counter()
+        for seed in range(20):
+            for o in simulate(scenario, seed).rounds:
+                result.update(("agreed", o.round_id, i) for i in o.agreed_issues)
+                result.update(("away", o.round_id, a) for a in o.stayed_away)
+        return result
+
+    base, other = outcomes(flagship.scenario), outcomes(counterfactual)
+    biggest = max(abs(base[k] - other[k]) for k in set(base) | set(other))
+    assert biggest >= 5, "no round's outcome changes in a quarter of the seeds"
+
+
+def test_there_are_at_least_three_counterfactuals():
+    assert len(COUNTERFACTUALS) >= 3
+    for path in COUNTERFACTUALS:
+        assert "extends" in yaml.safe_load(path.read_text())
+
+
+def test_the_outcomes_never_read_the_history(tmp_path, flagship):
+    """Rewrite the record: every simulated number stays the same."""
+    for folder in ("scenarios", "calibration"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    record = tmp_path / "calibration" / "history.yaml"
+    data = yaml.safe_load(record.read_text())
+    for event in data["events"]:
+        event["agreed"] = {issue: not ok for issue, ok in event["agreed"].items()}
+        event["delay_days"] = 99
+    record.write_text(yaml.safe_dump(data))
+    moved = load_scenario(tmp_path / "scenarios" / "astana_2017.yaml")
+    original = run_files(simulate(flagship.scenario), flagship.scenario, figures=False)
+    rewritten = run_files(simulate(moved.scenario), moved.scenario, figures=False)
+    for name in ("positions.csv", "events.jsonl", "scenario.resolved.yaml"):
+        assert original[name] == rewritten[name]
