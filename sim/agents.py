@@ -51,20 +51,22 @@ class Negotiator(mesa.Agent):
         return self.role == "observer"
 
     # --- decisions in words --------------------------------------------------------------------
-    def explain_absence(self, expected: float) -> str:
+    def explain_attendance(
+        self, came: bool, expected: float, pull: float, mood: float, patron: str | None
+    ) -> str:
+        """Why it came or stayed away: the expected text, its patron's pull, the day's doubts."""
+        parts = [f"the text it expected was worth {expected:.2f} to it"]
+        if patron and pull:
+            parts.append(f"its patron {patron} at the table added {pull:.2f}")
+        if round(mood, 2):
+            parts.append(f"{'hopes' if mood > 0 else 'doubts'} of the day {mood:+.2f}")
+        weighed = expected + pull + mood
+        verdict = "attended" if came else "stayed away"
+        compare = "at least" if came else "less than"
         return (
-            f"{self.name} stayed away: the text it expected was worth {expected:.2f} to it, "
-            f"less than the {self.reservation:.2f} it keeps by not taking part."
+            f"{self.name} {verdict}: {', '.join(parts)}; coming was worth {weighed:.2f}, "
+            f"{compare} the {self.reservation:.2f} it keeps by not taking part."
         )
-
-    def explain_attendance(self, expected: float, pulled_by: str | None) -> str:
-        reason = (
-            f"the text it expected was worth {expected:.2f} to it, against {self.reservation:.2f} "
-            "for staying away"
-        )
-        if pulled_by:
-            reason += f", and its patron {pulled_by} wanted it at the table"
-        return f"{self.name} attended: {reason}."
 
     def explain_walkout(self, worth: float) -> str:
         return (

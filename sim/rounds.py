@@ -185,12 +185,12 @@ def _attendance(model: NegotiationModel, spec: Round, seats: Seats, date: dt.dat
         agent = model.negotiator(i)
         if i in seats.conveners:
             kind, words = "convened", f"{agent.name} convened {spec.name} in {spec.venue}."
-        elif attending[i]:
-            patron = model.patron[i]
-            pulled_by = model.negotiator(patron).name if patron_there[i] else None
-            kind, words = "attended", agent.explain_attendance(float(expected[i]), pulled_by)
         else:
-            kind, words = "stayed_away", agent.explain_absence(float(expected[i]))
+            patron = model.negotiator(model.patron[i]).name if patron_there[i] else None
+            words = agent.explain_attendance(
+                bool(attending[i]), float(expected[i]), float(pull[i]), float(noise[i]), patron
+            )
+            kind = "attended" if attending[i] else "stayed_away"
         model.log(Event(date, kind, words, round=spec.id, actor=agent.actor_id))
     return attending
 
@@ -217,8 +217,10 @@ def _negotiate(
     for draft in range(2, params.max_drafts + 1):
         required = _expected_signatories(model, seats, attending)
         accepted = b.accepts(b.clause_utility(positions, salience, text), model.reservation)
+        # Only those in the room can object: an absent signatory's objections are not heard.
+        heard = required[attending[required]]
         objections = np.zeros_like(accepted)
-        objections[required] = ~accepted[required]
+        objections[heard] = ~accepted[heard]
         if not objections.any():
             break
         text = b.redraft(text, positions, weights, ~objections, params.redraft_step)

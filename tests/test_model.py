@@ -48,7 +48,10 @@ def test_an_invitee_stays_away_when_the_expected_text_is_worth_less_than_walking
     log = simulate(scenario)
     assert "reb" in log.outcome("r1").stayed_away
     [event] = [e for e in kinds(log, "r1", "stayed_away") if e.actor == "reb"]
-    assert "stayed away" in event.text and "1.00 it keeps by not taking part" in event.text
+    assert (
+        "stayed away" in event.text
+        and "less than the 1.00 it keeps by not taking part" in event.text
+    )
 
 
 def test_an_absent_required_signatory_blocks_every_clause(mini):
