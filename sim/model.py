@@ -33,7 +33,8 @@ class NegotiationModel(mesa.Model):
         what was agreed) but not a sentence per vote and per move: for sweeps and fitting."""
         seed = scenario.seed if seed is None else seed
         super().__init__(rng=np.random.default_rng(seed))
-        self.scenario = scenario
+        # Not ``self.scenario``: Mesa 3.5 reserves that name for its own scenario objects.
+        self.spec = scenario
         self.narrate = narrate
         self.params = scenario.model
         actors = sorted(scenario.actors, key=lambda a: a.id)

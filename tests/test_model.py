@@ -215,3 +215,10 @@ def test_concessions_stay_between_position_and_text():
     moved = b.concede(positions, np.array([[0.2, 0.9]]), np.array([50.0, 50.0]), np.array([1.0]))
     assert moved[0, 0] == pytest.approx(10 + 0.8 * 40)
     assert 50.0 <= moved[0, 1] <= 90.0
+
+
+def test_the_model_keeps_clear_of_mesa_attribute_names(mini):
+    """Mesa 3.5 added ``Model.scenario``; our scenario lives under ``spec`` on every Mesa line."""
+    model = NegotiationModel(mini)
+    assert model.spec is mini
+    assert model.rng is not None and model.agents is not None

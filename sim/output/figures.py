@@ -134,40 +134,16 @@ def history_figure(log: RunLog, scenario: Scenario, history: History | None) -> 
         recorded_agree = [event.agreed[j] for j in outcome.agenda if j in event.agreed]
         if recorded_agree:
             rec = float(np.mean(recorded_agree))
-            ax_agree.scatter(
-                [event.actual_date],
-                [rec],
-                marker=marker,
-                s=110,
-                facecolors="none",
-                edgecolors="black",
-                zorder=4,
-            )
+            _recorded_marker(ax_agree, event.actual_date, rec, marker)
             ax_agree.plot(
                 [outcome.date, event.actual_date], [sim_agree, rec], color="grey", lw=0.6, zorder=1
             )
         if event.attended is not None:
             left = set(event.walked_out or ())
             rec_attend = len((set(event.attended) - left) & set(outcome.invited)) / n_invited
-            ax_attend.scatter(
-                [event.actual_date],
-                [rec_attend],
-                marker=marker,
-                s=110,
-                facecolors="none",
-                edgecolors="black",
-                zorder=4,
-            )
+            _recorded_marker(ax_attend, event.actual_date, rec_attend, marker)
         if event.delay_days is not None:
-            ax_delay.scatter(
-                [event.actual_date],
-                [event.delay_days],
-                marker=marker,
-                s=110,
-                facecolors="none",
-                edgecolors="black",
-                zorder=4,
-            )
+            _recorded_marker(ax_delay, event.actual_date, event.delay_days, marker)
     ax_agree.set_ylabel("share of agenda agreed")
     ax_attend.set_ylabel("share of invitees\npresent to the end")
     ax_delay.set_ylabel("days slipped\nfrom planned date")
@@ -182,6 +158,13 @@ def history_figure(log: RunLog, scenario: Scenario, history: History | None) -> 
         title += " (no recorded history given)"
     figure.suptitle(title)
     return figure
+
+
+def _recorded_marker(ax, date, value: float, marker: str) -> None:
+    """A hollow black marker: what the record says."""
+    ax.scatter(
+        [date], [value], marker=marker, s=110, facecolors="none", edgecolors="black", zorder=4
+    )
 
 
 def _legend(figure: Figure) -> None:
