@@ -83,10 +83,20 @@ def validate(scenario: str) -> None:
 )
 @click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
 @click.option("--no-figures", is_flag=True, help="Skip positions.png and history.png.")
+@click.option(
+    "--ensemble",
+    type=click.IntRange(1, 10_000),
+    default=1,
+    show_default=True,
+    help="Also run this many seeds (drawn from --seed) and draw history.png as their median "
+    "and 10-90% band.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the run directory.")
-def run(scenario: str, seed, out, overwrite: bool, no_figures: bool, quiet: bool) -> None:
+def run(
+    scenario: str, seed, out, overwrite: bool, no_figures: bool, ensemble: int, quiet: bool
+) -> None:
     """Run a scenario and write its run directory."""
-    from .model import simulate
+    from .model import ensemble_seeds, simulate
     from .output import RunDirExists, fresh_run_path, run_files, write_run_dir
 
     loaded = _load(scenario, seed)
@@ -94,10 +104,16 @@ def run(scenario: str, seed, out, overwrite: bool, no_figures: bool, quiet: bool
     started = time.perf_counter()
     log = simulate(loaded.scenario)
     simulated = time.perf_counter() - started
+    logs = [log]
+    if ensemble > 1 and not no_figures:
+        others = ensemble_seeds(log.seed, ensemble - 1)
+        logs += [simulate(loaded.scenario, s, narrate=False) for s in others]
     target = Path(out) if out else fresh_run_path(Path("runs"), Path(scenario).stem, log.seed)
     if target.exists() and not overwrite:
         _fail(f"error: {target} exists already; pass --overwrite to replace it")
-    files = run_files(log, loaded.scenario, history, history_bytes, figures=not no_figures)
+    files = run_files(
+        log, loaded.scenario, history, history_bytes, figures=not no_figures, ensemble=logs
+    )
     try:
         write_run_dir(target, files, replace=overwrite)
     except RunDirExists as exc:
@@ -110,6 +126,65 @@ def run(scenario: str, seed, out, overwrite: bool, no_figures: bool, quiet: bool
         click.echo(round_table(log, loaded.scenario, history))
         click.echo(f"simulated {len(log.rounds)} rounds in {simulated * 1000:.0f} ms")
     click.echo(f"wrote {target}")
+
+
+@main.command()
+@click.argument("actor")
+@click.option(
+    "--scenario",
+    "scenario_path",
+    default="scenarios/astana_2017.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The scenario whose actor to show.",
+)
+def sources(actor: str, scenario_path: str) -> None:
+    """Print an actor's numbers, each with the evidence it rests on."""
+    import difflib
+
+    from .report import actor_sources
+
+    scenario = _load(scenario_path).scenario
+    ids = scenario.actor_ids()
+    if actor not in ids:
+        near = difflib.get_close_matches(actor, ids, n=1, cutoff=0.4)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        _fail(
+            f"error: expected an actor id of {scenario_path} ({', '.join(ids)}); "
+            f"found {actor!r}{hint}"
+        )
+    click.echo(actor_sources(scenario, actor))
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--budget", type=click.IntRange(1), help="Override the spec's evaluation budget.")
+@click.option("--workers", type=click.IntRange(1, 64), help="Override the spec's worker count.")
+def calibrate(spec: str, budget, workers) -> None:
+    """Fit a scenario's free parameters to the record and write the backtest report.
+
+    Ctrl-C stops the fit and keeps the best parameters found so far.
+    """
+    from .calibrate import load_spec
+    from .calibration_run import run_calibration
+
+    try:
+        loaded = load_spec(spec)
+    except ScenarioError as exc:
+        _fail(f"error: invalid fit spec\n{exc}")
+        raise
+    overrides = {k: v for k, v in (("budget", budget), ("workers", workers)) if v is not None}
+    if overrides:
+        loaded = type(loaded)(
+            loaded.spec.model_copy(update=overrides),
+            loaded.path,
+            loaded.scenario_path,
+            loaded.output_dir,
+        )
+    try:
+        run_calibration(loaded, click.echo)
+    except ScenarioError as exc:
+        _fail(f"error: invalid scenario or history for the fit\n{exc}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -173,6 +173,11 @@ class NegotiationModel(mesa.Model):
         return self.log_
 
 
+def ensemble_seeds(seed: int, count: int) -> list[int]:
+    """``count`` run seeds drawn from one seed, the same in every process."""
+    return [int(s) for s in np.random.SeedSequence(seed).generate_state(count, dtype=np.uint32)]
+
+
 def simulate(scenario: Scenario, seed: int | None = None, narrate: bool = True) -> RunLog:
     """Run a scenario from start to end: the one call most users need."""
     return NegotiationModel(scenario, seed, narrate).run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from .history import History
 from .runlog import RunLog
 from .scenario import Scenario
@@ -50,3 +52,38 @@ def _recorded(history: History | None, round_id: str) -> str:
     away = event.stayed_away or []
     away_text = f" (not: {','.join(away)})" if away else ""
     return f"{agreed}{slip}{away_text}"
+
+
+def actor_sources(scenario: Scenario, actor_id: str) -> str:
+    """An actor's calibrated numbers, each with its source, quote, rule and confidence."""
+    actor = scenario.actor(actor_id)
+    lines = [
+        f"{actor.name} ({actor.id}), {actor.role}"
+        + (f"; patron: {actor.patron}" if actor.patron else "")
+    ]
+    if actor.description:
+        lines += textwrap.wrap(actor.description, 96, initial_indent="  ", subsequent_indent="  ")
+    values = {
+        "capability": actor.capability,
+        "concession_rate": actor.concession_rate,
+        "reservation": actor.reservation,
+    }
+    for issue in scenario.issue_ids():
+        values[f"positions.{issue}"] = actor.positions[issue]
+        values[f"salience.{issue}"] = actor.salience[issue]
+    for field, value in values.items():
+        evidence = actor.sources.get(field)
+        lines.append("")
+        if evidence is None:
+            lines.append(f"{field} = {value:g}   NO SOURCE")
+            continue
+        lines.append(f"{field} = {value:g}   ({evidence.confidence} confidence)")
+        for label, text in (
+            ("source", evidence.source),
+            ("quote", evidence.quote),
+            ("rule", evidence.rule),
+        ):
+            lines += textwrap.wrap(
+                text, 96, initial_indent=f"  {label:6}  ", subsequent_indent=" " * 10
+            )
+    return "\n".join(lines)

@@ -114,3 +114,21 @@ def test_a_malformed_history_is_bad_input(tmp_path, mini_text):
 def test_help(entry):
     done = subprocess.run([sys.executable, *entry, "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "run" in done.stdout and "validate" in done.stdout
+
+
+def test_sources_prints_an_actors_numbers_with_their_evidence():
+    root = Path(__file__).resolve().parent.parent
+    done = cli("sources", "moscow_platform", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert "positions.transition = 5" in done.stdout
+    assert "seed 002_90378c4f64ae43cb.txt" in done.stdout and "rule" in done.stdout
+    wrong = cli("sources", "moscow_platfrom", cwd=root)
+    assert wrong.returncode == 2 and "did you mean 'moscow_platform'?" in wrong.stderr
+
+
+def test_an_ensemble_changes_only_the_history_figure(tmp_path, mini_path):
+    one = cli("run", str(mini_path), "--out", str(tmp_path / "one"))
+    many = cli("run", str(mini_path), "--out", str(tmp_path / "many"), "--ensemble", "6")
+    assert one.returncode == many.returncode == 0
+    a, b = read_all(tmp_path / "one"), read_all(tmp_path / "many")
+    assert {k for k in a if a[k] != b[k]} == {"history.png"}

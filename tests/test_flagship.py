@@ -158,3 +158,21 @@ def test_the_outcomes_never_read_the_history(tmp_path, flagship):
     rewritten = run_files(simulate(moved.scenario), moved.scenario, figures=False)
     for name in ("positions.csv", "events.jsonl", "scenario.resolved.yaml"):
         assert original[name] == rewritten[name]
+
+
+def test_the_fitted_flagship_loads_and_keeps_every_number_sourced():
+    fitted = load_scenario(ROOT / "scenarios" / "astana_2017_fitted.yaml").scenario
+    assert unsourced_numbers(fitted) == []
+    for actor in fitted.actors:
+        evidence = actor.sources["reservation"]
+        assert "fitted in calibration/fitted/astana_2017.yaml" in evidence.source
+        assert evidence.quote and "differential evolution" in evidence.rule
+    assert simulate(fitted).rounds
+
+
+def test_the_shipped_fit_spec_is_valid():
+    from sim.calibrate import load_spec
+
+    loaded = load_spec(ROOT / "calibration" / "fit.yaml")
+    assert set(loaded.spec.training).isdisjoint(loaded.spec.held_out)
+    assert len(loaded.spec.training) + len(loaded.spec.held_out) == 18

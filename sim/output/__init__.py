@@ -7,7 +7,7 @@ from pathlib import Path
 from ..history import History
 from ..runlog import RunLog
 from ..scenario import Scenario, resolved_yaml
-from .rundir import RunDirExists, fresh_run_path, write_run_dir
+from .rundir import RunDirExists, fresh_run_path, write_file_atomically, write_run_dir
 from .tables import events_jsonl, positions_csv, rounds_csv, summary_json
 
 
@@ -17,8 +17,13 @@ def run_files(
     history: History | None = None,
     history_bytes: bytes | None = None,
     figures: bool = True,
+    ensemble: list[RunLog] | None = None,
 ) -> dict[str, bytes]:
-    """Every file of a run directory, by name, as bytes."""
+    """Every file of a run directory, by name, as bytes.
+
+    With an ``ensemble`` (runs of the same scenario on other seeds, ``log`` among them),
+    history.png shows their median and spread instead of the one run.
+    """
     files = {
         "scenario.resolved.yaml": resolved_yaml(scenario),
         "rounds.csv": rounds_csv(log, scenario, history),
@@ -31,7 +36,12 @@ def run_files(
         from .figures import history_figure, png_bytes, positions_figure
 
         out["positions.png"] = png_bytes(positions_figure(log, scenario))
-        out["history.png"] = png_bytes(history_figure(log, scenario, history))
+        if ensemble and len(ensemble) > 1:
+            from .figures import ensemble_history_figure
+
+            out["history.png"] = png_bytes(ensemble_history_figure(ensemble, scenario, history))
+        else:
+            out["history.png"] = png_bytes(history_figure(log, scenario, history))
     return out
 
 
@@ -47,4 +57,11 @@ def write_run(
     return write_run_dir(target, run_files(log, scenario, history, history_bytes), replace)
 
 
-__all__ = ["RunDirExists", "fresh_run_path", "run_files", "write_run", "write_run_dir"]
+__all__ = [
+    "RunDirExists",
+    "fresh_run_path",
+    "run_files",
+    "write_file_atomically",
+    "write_run",
+    "write_run_dir",
+]

@@ -6,6 +6,7 @@ state and works without a display.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from typing import TYPE_CHECKING
@@ -186,3 +187,80 @@ def _legend(figure: Figure) -> None:
         )
     )
     figure.legend(handles=handles, fontsize=8, ncol=len(handles), loc="lower center", frameon=False)
+
+
+def ensemble_history_figure(
+    logs: list[RunLog], scenario: Scenario, history: History | None, title: str | None = None
+) -> Figure:
+    """Like ``history_figure``, over many seeds: the median of each round, and a 10-90% band."""
+    from matplotlib.figure import Figure
+
+    specs = {r.id: r for r in scenario.schedule}
+    figure = Figure(figsize=(11, 8))
+    figure.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.13, hspace=0.12)
+    ax_agree, ax_attend, ax_delay = figure.subplots(3, 1, sharex=True)
+    for round_ in scenario.schedule:
+        outcomes = [log.outcome(round_.id) for log in logs]
+        marker = TRACK_MARKERS.get(round_.track, "o")
+        agree = np.array([np.mean(o.agreed) for o in outcomes])
+        attend = np.array(
+            [
+                len((set(o.attended) - set(o.walked_out)) & set(o.invited)) / max(len(o.invited), 1)
+                for o in outcomes
+            ]
+        )
+        delay = np.array([o.delay_days for o in outcomes], dtype=float)
+        date = round_.planned_date + dt.timedelta(days=float(np.median(delay)))
+        for ax, values, color in (
+            (ax_agree, agree, "tab:green"),
+            (ax_attend, attend, "tab:blue"),
+            (ax_delay, delay, "tab:blue"),
+        ):
+            low, mid, high = np.percentile(values, [10, 50, 90])
+            ax.errorbar(
+                [date],
+                [mid],
+                yerr=[[mid - low], [high - mid]],
+                fmt=marker,
+                ms=7,
+                color=color,
+                ecolor=color,
+                elinewidth=6,
+                alpha=0.55,
+                capsize=0,
+                zorder=3,
+            )
+        ax_agree.annotate(
+            round_.id,
+            (date, float(np.median(agree))),
+            fontsize=6,
+            rotation=60,
+            xytext=(2, 6),
+            textcoords="offset points",
+        )
+        event = history.event(round_.id) if history else None
+        if event is None or event.actual_date is None:
+            continue
+        recorded = [event.agreed[j] for j in round_.agenda if j in event.agreed]
+        if recorded:
+            _recorded_marker(ax_agree, event.actual_date, float(np.mean(recorded)), marker)
+        if event.attended is not None:
+            invited = set(specs[round_.id].conveners) | set(specs[round_.id].invitees)
+            present = (set(event.attended) - set(event.walked_out or ())) & invited
+            _recorded_marker(
+                ax_attend, event.actual_date, len(present) / max(len(invited), 1), marker
+            )
+        if event.delay_days is not None:
+            _recorded_marker(ax_delay, event.actual_date, event.delay_days, marker)
+    ax_agree.set_ylabel("share of agenda agreed")
+    ax_attend.set_ylabel("share of invitees\npresent to the end")
+    ax_delay.set_ylabel("days slipped\nfrom planned date")
+    for ax in (ax_agree, ax_attend):
+        ax.set_ylim(-0.08, 1.25)
+    for ax in (ax_agree, ax_attend, ax_delay):
+        ax.grid(alpha=0.3)
+    ax_delay.tick_params(axis="x", labelrotation=30)
+    _legend(figure)
+    band = f"median and 10-90% band over {len(logs)} seeds (filled), record (hollow)"
+    figure.suptitle(title or f"{scenario.name}: {band}")
+    return figure

@@ -45,6 +45,24 @@ def write_run_dir(target: Path, files: dict[str, bytes], replace: bool = False) 
     return target
 
 
+def write_file_atomically(path: Path, content: bytes) -> Path:
+    """Write one file through a temporary sibling and a rename: never half-written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
 def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)

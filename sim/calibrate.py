@@ -1,0 +1,515 @@
+"""Fitting a scenario's free parameters to the record, and an honest backtest.
+
+The fit spec (``calibration/fit.yaml``) names the free parameters, each a path into the scenario
+with bounds the evidence allows, the training and the held-out rounds, the seeds per evaluation
+and a budget. The loss is ``sim.scoring``'s, averaged over the seeds; the optimiser is SciPy's
+differential evolution, which needs no gradient, keeps to bounds, tolerates a loss that jumps
+(an agreement is reached or not), and is reproducible from one seed. Every candidate is run on the
+same seeds (common random numbers), so comparing two candidates compares parameters, not luck.
+
+Parameter paths: dot-separated keys into the scenario with its defaults filled in; in a list of
+entries with ids, a segment is an id (``actors.hnc.reservation``) or ``*`` for all entries
+(``actors.*.capability``); in other lists, an index
+(``shocks.aleppo_falls.effects.1.reservation.add``).
+``mode: set`` sets the value within [low, high]; ``mode: scale`` multiplies the scenario's value
+by a factor within [low, high] (one factor for all the targets of a ``*``).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import Field, ValidationError, model_validator
+
+from . import __version__
+from .baselines import nothing_agreed, persistence
+from .history import History, load_history
+from .model import ensemble_seeds, simulate
+from .observables import observe_run
+from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario.checks import cross_checks
+from .scenario.errors import Problem
+from .scenario.loader import validation_problems
+from .scenario.located import Located, load_located
+from .scenario.schema import Frozen, Identifier, Text
+from .scoring import Score, forecast_from_runs, score
+
+Key = str | int
+
+
+class Parameter(Frozen):
+    """One free parameter: where it sits in the scenario and the range the evidence allows."""
+
+    path: Text
+    low: float
+    high: float
+    mode: Literal["set", "scale"] = "set"
+    why: str = Field(default="", description="The evidence or reasoning behind the bounds.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Parameter:
+        if not self.low < self.high:
+            raise ValueError(f"expected low < high; found low {self.low:g}, high {self.high:g}")
+        return self
+
+
+class FitSpec(Frozen):
+    name: Identifier
+    scenario: Text
+    parameters: Annotated[list[Parameter], Field(min_length=1)]
+    training: Annotated[list[Identifier], Field(min_length=1)]
+    held_out: list[Identifier] = Field(default_factory=list)
+    seeds: Annotated[int, Field(strict=True, ge=1, le=500)] = 8
+    budget: Annotated[int, Field(strict=True, ge=1, le=1_000_000)] = 400
+    population: Annotated[int, Field(strict=True, ge=2, le=100)] = 8
+    workers: Annotated[int, Field(strict=True, ge=1, le=64)] = 1
+    seed: Annotated[int, Field(strict=True, ge=0, lt=2**32)] = 0
+    report_seeds: Annotated[int, Field(strict=True, ge=1, le=1000)] = 50
+    output: Text = "fitted"
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    spec: FitSpec
+    path: FsPath
+    scenario_path: FsPath
+    output_dir: FsPath
+
+
+def load_spec(path: str | FsPath) -> LoadedSpec:
+    """Read and check a fit spec; its paths are relative to the spec file."""
+    path = FsPath(path)
+    located = load_located(path, str(path))
+    try:
+        spec = FitSpec.model_validate(located.data)
+    except ValidationError as exc:
+        raise ScenarioError(validation_problems(located, exc, FitSpec)) from None
+    loaded = LoadedSpec(spec, path, path.parent / spec.scenario, path.parent / spec.output)
+    problems = _check_spec(loaded, located)
+    if problems:
+        raise ScenarioError(problems)
+    return loaded
+
+
+def _check_spec(loaded: LoadedSpec, located: Located) -> list[Problem]:
+    spec = loaded.spec
+    if not loaded.scenario_path.exists():
+        return [
+            Problem(
+                located.where(("scenario",)),
+                ("scenario",),
+                f"expected an existing scenario file; found {spec.scenario!r}",
+            )
+        ]
+    scenario = load_scenario(loaded.scenario_path).scenario
+    rounds = {r.id for r in scenario.schedule}
+    problems = []
+    for field_name in ("training", "held_out"):
+        for i, rid in enumerate(getattr(spec, field_name)):
+            if rid not in rounds:
+                p = (field_name, i)
+                problems.append(
+                    Problem(
+                        located.where(p), p, f"expected a round id of the scenario; found {rid!r}"
+                    )
+                )
+    for i, rid in enumerate(spec.held_out):
+        if rid in spec.training:
+            p = ("held_out", i)
+            problems.append(
+                Problem(
+                    located.where(p), p, f"expected rounds not used for training; found {rid!r}"
+                )
+            )
+    data = scenario.model_dump(mode="python")
+    for i, parameter in enumerate(spec.parameters):
+        try:
+            targets = resolve(data, parameter.path)
+        except KeyError as exc:
+            p = ("parameters", i, "path")
+            problems.append(Problem(located.where(p), p, str(exc.args[0])))
+            continue
+        for target in targets:
+            value = get_at(data, target)
+            if parameter.mode == "scale" and not isinstance(value, (int, float)):
+                p = ("parameters", i, "path")
+                problems.append(
+                    Problem(
+                        located.where(p),
+                        p,
+                        f"expected a number at {_dotted(target)}; found {value!r}",
+                    )
+                )
+    return problems
+
+
+# --- parameter paths --------------------------------------------------------------------------
+
+
+def resolve(data: object, path: str) -> list[tuple[Key, ...]]:
+    """The concrete key paths a parameter path names (``*`` expanded)."""
+    targets: list[tuple[Key, ...]] = [()]
+    for segment in path.split("."):
+        expanded = []
+        for target in targets:
+            node = get_at(data, target)
+            expanded.extend((*target, key) for key in _step(node, segment, path))
+        targets = expanded
+    return targets
+
+
+def _step(node: object, segment: str, path: str) -> list[Key]:
+    if isinstance(node, dict):
+        if segment == "*":
+            return list(node)
+        if segment in node:
+            return [segment]
+        raise KeyError(
+            f"expected one of {', '.join(map(str, node))} in {path!r}; found {segment!r}"
+        )
+    if isinstance(node, list):
+        ids = [item.get("id") if isinstance(item, dict) else None for item in node]
+        if segment == "*":
+            return list(range(len(node)))
+        if segment in ids:
+            return [ids.index(segment)]
+        if segment.isdigit() and int(segment) < len(node):
+            return [int(segment)]
+        raise KeyError(f"expected an id or index in {path!r}; found {segment!r}")
+    raise KeyError(f"expected a mapping or list before {segment!r} in {path!r}")
+
+
+def get_at(data: object, target: Sequence[Key]) -> object:
+    for key in target:
+        data = data[key]  # type: ignore[index]
+    return data
+
+
+def _set(data: object, target: Sequence[Key], value: object) -> None:
+    get_at(data, target[:-1])[target[-1]] = value  # type: ignore[index]
+
+
+def _dotted(target: Sequence[Key]) -> str:
+    return ".".join(str(k) for k in target)
+
+
+# --- the objective --------------------------------------------------------------------------
+
+
+def ensemble_score(scenario: Scenario, history: History, seeds: Sequence[int]) -> Score:
+    """The record scored against each seed's run; the loss of each fact averaged over seeds."""
+    per_seed = []
+    for seed in seeds:
+        log = simulate(scenario, seed, narrate=False)
+        invited = {o.round_id: o.invited for o in log.rounds}
+        per_seed.append(score(forecast_from_runs([observe_run(log, scenario)], invited), history))
+    return Score.mean(per_seed)
+
+
+@dataclass
+class Objective:
+    """Parameters -> scenario -> the mean training loss over the spec's seeds. Picklable."""
+
+    base: dict
+    parameters: tuple[Parameter, ...]
+    targets: tuple[tuple[tuple[Key, ...], ...], ...]
+    history: History
+    training: tuple[str, ...]
+    seeds: tuple[int, ...]
+
+    def scenario_at(self, x: Sequence[float]) -> Scenario:
+        data = copy.deepcopy(self.base)
+        for value, parameter, targets in zip(x, self.parameters, self.targets, strict=True):
+            for target in targets:
+                old = get_at(self.base, target)
+                new = value if parameter.mode == "set" else old * value
+                _set(data, target, round(new) if isinstance(old, int) else float(new))
+        scenario = Scenario.model_validate(data)
+        problems = cross_checks(scenario, Located(data, {}))
+        if problems:
+            raise ScenarioError(problems)
+        return scenario
+
+    def __call__(self, x: Sequence[float]) -> float:
+        scenario = self.scenario_at(x)
+        return ensemble_score(scenario, self.history, self.seeds).subset(self.training).loss
+
+
+def build_objective(loaded: LoadedSpec) -> tuple[Objective, Scenario, History]:
+    spec = loaded.spec
+    scenario_file = load_scenario(loaded.scenario_path)
+    scenario = scenario_file.scenario
+    if scenario_file.history_path is None:
+        raise ScenarioError([Problem(None, ("scenario",), "expected a scenario with a history")])
+    history = load_history(scenario_file.history_path, scenario)
+    base = scenario.model_dump(mode="python")
+    objective = Objective(
+        base=base,
+        parameters=tuple(spec.parameters),
+        targets=tuple(tuple(resolve(base, p.path)) for p in spec.parameters),
+        history=history,
+        training=tuple(spec.training),
+        seeds=tuple(ensemble_seeds(spec.seed, spec.seeds)),
+    )
+    return objective, scenario, history
+
+
+# --- the fit ----------------------------------------------------------------------------------
+
+
+@dataclass
+class FitResult:
+    x: list[float]
+    loss: float
+    evaluations: int
+    status: str  # "finished", "interrupted" or "no generation completed"
+    history: list[float] = field(default_factory=list)  # best loss after each generation
+
+
+def fit(
+    objective: Objective,
+    spec: FitSpec,
+    progress: Callable[[int, float], None] | None = None,
+) -> FitResult:
+    """Minimise the objective with differential evolution; Ctrl-C keeps the best so far."""
+    from scipy.optimize import differential_evolution
+
+    bounds = [(p.low, p.high) for p in spec.parameters]
+    per_generation = spec.population * len(bounds)
+    generations = max(1, spec.budget // per_generation - 1)
+    best = FitResult(x=[], loss=float("inf"), evaluations=0, status="no generation completed")
+
+    def on_generation(intermediate_result) -> None:  # SciPy passes the result by this name
+        best.x = [float(v) for v in intermediate_result.x]
+        best.loss = float(intermediate_result.fun)
+        best.evaluations += per_generation if best.history else 2 * per_generation
+        best.history.append(best.loss)
+        if progress:
+            progress(best.evaluations, best.loss)
+
+    pool = None
+    try:
+        workers: object = 1
+        if spec.workers > 1:
+            import multiprocessing
+
+            pool = multiprocessing.get_context("fork").Pool(spec.workers)
+            workers = pool.map
+        differential_evolution(
+            objective,
+            bounds,
+            maxiter=generations,
+            popsize=spec.population,
+            rng=np.random.default_rng(spec.seed),
+            polish=False,
+            updating="deferred",
+            workers=workers,
+            callback=on_generation,
+            init="latinhypercube",
+        )
+        best.status = "finished"
+    except KeyboardInterrupt:
+        if best.history:
+            best.status = "interrupted"
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    if best.x:  # readable values; the report scores exactly what is written
+        best.x = [float(f"{v:.4g}") for v in best.x]
+        best.loss = objective(best.x)
+    return best
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contender:
+    name: str
+    training: Score
+    held_out: Score
+
+
+def backtest(
+    spec: FitSpec, scenario: Scenario, fitted: Scenario | None, history: History
+) -> list[Contender]:
+    """The fitted model, the model as written, and two naive baselines, on both sets of rounds."""
+    seeds = ensemble_seeds(spec.seed + 1, spec.report_seeds)  # fresh seeds, not the fitting ones
+    contenders = []
+    candidates = [("fitted model", fitted), ("uncalibrated model", scenario)]
+    for name, candidate in candidates:
+        if candidate is not None:
+            whole = ensemble_score(candidate, history, seeds)
+            contenders.append(
+                Contender(name, whole.subset(spec.training), whole.subset(spec.held_out))
+            )
+    for name, forecasts in (
+        ("baseline: nothing is ever agreed", nothing_agreed(scenario)),
+        ("baseline: repeat the last meeting", persistence(scenario, history)),
+    ):
+        whole = score(forecasts, history)
+        contenders.append(Contender(name, whole.subset(spec.training), whole.subset(spec.held_out)))
+    return contenders
+
+
+def verdict(contenders: list[Contender]) -> list[str]:
+    """Plain sentences on whether the model beats the baselines where it matters: held out."""
+    model = next((c for c in contenders if c.name == "fitted model"), contenders[0])
+    lines = []
+    for other in contenders:
+        if not other.name.startswith("baseline"):
+            continue
+        a, b = model.held_out.loss, other.held_out.loss
+        if np.isnan(a) or np.isnan(b):
+            lines.append(f"No held-out rounds to compare the {model.name} with '{other.name}'.")
+        elif a < b:
+            lines.append(
+                f"On held-out rounds the {model.name} beats '{other.name}' "
+                f"(loss {a:.3f} against {b:.3f})."
+            )
+        else:
+            lines.append(
+                f"On held-out rounds the {model.name} does NOT beat '{other.name}' "
+                f"(loss {a:.3f} against {b:.3f})."
+            )
+    return lines
+
+
+def report_table(contenders: list[Contender]) -> str:
+    header = (
+        f"{'':36} {'training':>30}   {'held out':>30}\n"
+        f"{'':36} {'loss':>8} {'brier':>8} {'delay d':>10}   "
+        f"{'loss':>8} {'brier':>8} {'delay d':>10}"
+    )
+    rows = [header]
+    for c in contenders:
+        cells = []
+        for s in (c.training, c.held_out):
+            cells.append(f"{s.loss:8.3f} {s.brier:8.3f} {s.delay_mae_days:10.1f}")
+        rows.append(f"{c.name:36} {cells[0]}   {cells[1]}")
+    return "\n".join(rows)
+
+
+def fitted_fragment(
+    objective: Objective, result: FitResult, spec_file: str, fragment_name: str
+) -> dict:
+    """The fitted values as a scenario fragment that a scenario can ``extends``.
+
+    A fitted actor number keeps the evidence it was calibrated from, and its rule says how the
+    fit moved it; a fitted shock size adds an entry to the shock's evidence.
+    """
+    fitted = objective.scenario_at(result.x).model_dump(mode="python")
+    fragment: dict = {}
+    for parameter, targets, value in zip(
+        objective.parameters, objective.targets, result.x, strict=True
+    ):
+        how = (
+            f"then fitted by differential evolution on the training rounds ({spec_file}: "
+            f"{parameter.path}, {parameter.mode} within [{parameter.low:g}, {parameter.high:g}]"
+            f"{': ' + parameter.why if parameter.why else ''}): {parameter.mode} = {value:.4g}"
+        )
+        for target in targets:
+            _copy_into(fragment, fitted, target)
+            if target[0] == "actors" and len(target) >= 3:
+                key = ".".join(str(k) for k in target[2:])
+                base = objective.base["actors"][target[1]].get("sources", {}).get(key)
+                actor = fragment["actors"][_entry_index(fragment["actors"], fitted, target)]
+                actor.setdefault("sources", {})[key] = {
+                    "source": f"{base['source'] if base else 'none'}; fitted in "
+                    f"calibration/fitted/{fragment_name}",
+                    "quote": base["quote"] if base else "(no documented value)",
+                    "rule": f"{base['rule'] + '; ' if base else ''}{how}",
+                    "confidence": "low",
+                }
+            elif target[0] == "shocks":
+                shock = fragment["shocks"][_entry_index(fragment["shocks"], fitted, target)]
+                if "sources" not in shock:
+                    shock["sources"] = copy.deepcopy(fitted["shocks"][target[1]]["sources"])
+                shock["sources"].append(
+                    {
+                        "source": f"fitted in calibration/fitted/{fragment_name}",
+                        "quote": f"{_dotted(target)} within [{parameter.low:g}, "
+                        f"{parameter.high:g}]",
+                        "rule": how,
+                        "confidence": "low",
+                    }
+                )
+    return fragment
+
+
+def _entry_index(entries: list, fitted: dict, target: tuple) -> int:
+    ident = fitted[target[0]][target[1]]["id"]
+    return next(i for i, e in enumerate(entries) if e["id"] == ident)
+
+
+def _copy_into(fragment: dict, full: dict, target: tuple[Key, ...]) -> None:
+    """Copy the value at ``target`` from ``full`` into ``fragment``, addressing id lists by id."""
+    out: object = fragment
+    node: object = full
+    for depth, key in enumerate(target):
+        last = depth == len(target) - 1
+        child = node[key]  # type: ignore[index]
+        if isinstance(node, list):
+            if isinstance(child, dict) and "id" in child:
+                entries = out  # type: ignore[assignment]
+                found = next((e for e in entries if e["id"] == child["id"]), None)
+                if found is None:
+                    found = {"id": child["id"]}
+                    entries.append(found)
+                out, node = found, child
+                continue
+            raise AssertionError("unreachable: plain lists are copied whole")
+        if last:
+            out[key] = copy.deepcopy(child)  # type: ignore[index]
+            return
+        if isinstance(child, list) and not all(isinstance(e, dict) and "id" in e for e in child):
+            out[key] = copy.deepcopy(child)  # type: ignore[index]  # a plain list goes whole
+            return
+        out = out.setdefault(key, [] if isinstance(child, list) else {})  # type: ignore[union-attr]
+        node = child
+
+
+def provenance(
+    loaded: LoadedSpec,
+    scenario_bytes: bytes,
+    history_bytes: bytes,
+    result: FitResult,
+    contenders: list[Contender],
+) -> dict:
+    return {
+        "package": "astana-sim",
+        "version": __version__,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "spec": loaded.spec.model_dump(mode="json"),
+        "spec_sha256": hashlib.sha256(loaded.path.read_bytes()).hexdigest(),
+        "scenario_sha256": hashlib.sha256(scenario_bytes).hexdigest(),
+        "history_sha256": hashlib.sha256(history_bytes).hexdigest(),
+        "status": result.status,
+        "evaluations": result.evaluations,
+        "training_loss": result.loss,
+        "parameters": {p.path: v for p, v in zip(loaded.spec.parameters, result.x, strict=True)},
+        "backtest": {
+            c.name: {
+                "training_loss": _finite(c.training.loss),
+                "held_out_loss": _finite(c.held_out.loss),
+            }
+            for c in contenders
+        },
+    }
+
+
+def _finite(value: float) -> float | None:
+    return None if np.isnan(value) else round(float(value), 6)
+
+
+def to_json(data: dict) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

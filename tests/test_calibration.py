@@ -1,0 +1,245 @@
+"""Scoring, baselines, the fit spec, the fit itself and the calibrate command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.baselines import nothing_agreed, persistence
+from sim.calibrate import Objective, build_objective, fit, load_spec, resolve
+from sim.history import History, RecordedEvent, load_history
+from sim.scenario import ScenarioError, load_scenario
+from sim.scoring import RoundForecast, Score, score
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def forecast(round_id="r1", attend=None, walk=None, agreed=None, delays=(0,)):
+    attend = attend or {"a": 1.0, "b": 0.5}
+    return RoundForecast(
+        round_id,
+        tuple(attend),
+        attend,
+        walk or dict.fromkeys(attend, 0.0),
+        agreed or {"x": 0.8},
+        None,
+        delays,
+    )
+
+
+def record(**facts):
+    return History(events=[RecordedEvent(round="r1", **facts)])
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+def test_brier_of_each_yes_no_fact():
+    result = score([forecast()], record(attended=["a"], agreed={"x": True}))
+    losses = {(f.observable, f.key): f.loss for f in result.facts}
+    assert losses == {
+        ("attended", "a"): 0.0,
+        ("attended", "b"): pytest.approx(0.25),
+        ("agreed", "x"): pytest.approx(0.04),
+    }
+    assert result.loss == pytest.approx((0 + 0.25 + 0.04) / 3)
+
+
+def test_delays_score_their_error_in_months_capped_at_one():
+    result = score([forecast(delays=(0, 15, 90))], record(delay_days=0))
+    [delay] = result.facts
+    assert delay.loss == pytest.approx((0 + 0.5 + 1.0) / 3)
+    assert result.delay_mae_days == pytest.approx(35.0)
+
+
+def test_facts_the_record_leaves_out_are_not_scored():
+    assert score([forecast()], record()).facts == ()
+    assert score([forecast(round_id="r9")], record(attended=["a"])).facts == ()
+
+
+def test_scores_of_several_seeds_average_fact_by_fact():
+    one = score([forecast(agreed={"x": 1.0})], record(agreed={"x": True}))
+    two = score([forecast(agreed={"x": 0.0})], record(agreed={"x": True}))
+    [fact] = Score.mean([one, two]).facts
+    assert (fact.forecast, fact.loss) == (0.5, 0.5)
+
+
+# --- baselines -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mini():
+    loaded = load_scenario(DATA / "mini.yaml")
+    return loaded.scenario, load_history(loaded.history_path, loaded.scenario)
+
+
+def test_the_pessimist_expects_everyone_and_no_agreement(mini):
+    scenario, _ = mini
+    [r1, r2, r3] = nothing_agreed(scenario)
+    assert set(r1.attend.values()) == {1.0} and set(r3.agreed.values()) == {0.0}
+    assert r2.delays == (0,)
+
+
+def test_persistence_repeats_the_last_meeting_of_the_same_track(mini):
+    scenario, history = mini
+    r1, r2, r3 = persistence(scenario, history)
+    assert r2.agreed == {"power": 0.0, "aid": 0.0}  # r2 is the first Geneva round: no history
+    assert r3.agreed == {"truce": 1.0, "aid": 1.0}  # r1's truce agreed; aid by r1's agreed share
+    assert r3.delays == (0,)
+
+
+# --- the spec ----------------------------------------------------------------------------------
+
+
+SPEC = """\
+name: mini_fit
+scenario: mini.yaml
+training: [r1]
+held_out: [r2]
+parameters:
+  - {path: model.redraft_step, low: 0.1, high: 0.6}
+  - {path: actors.*.reservation, mode: scale, low: 0.9, high: 1.1}
+seeds: 2
+budget: 24
+population: 4
+report_seeds: 3
+output: fitted
+"""
+
+
+@pytest.fixture
+def spec_dir(tmp_path):
+    for name in ("mini.yaml", "mini_history.yaml"):
+        shutil.copy(DATA / name, tmp_path / name)
+    (tmp_path / "fit.yaml").write_text(SPEC)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("training: [r1]", "training: [r7]", "fit.yaml:3: training[0]: expected a round id"),
+        ("held_out: [r2]", "held_out: [r1]", "fit.yaml:4: held_out[0]: expected rounds not used"),
+        ("model.redraft_step", "model.redraft_stp", "fit.yaml:6: parameters[0].path: expected one"),
+        ("low: 0.1, high: 0.6", "low: 0.6, high: 0.1", "fit.yaml:6: parameters[0]: expected low <"),
+        ("seeds: 2", "sedes: 2", "fit.yaml:8: sedes: unknown key 'sedes'; did you mean 'seeds'?"),
+        (
+            "scenario: mini.yaml",
+            "scenario: nope.yaml",
+            "fit.yaml:2: scenario: expected an existing",
+        ),
+    ],
+)
+def test_a_malformed_spec_is_reported_with_its_line(spec_dir, old, new, message):
+    (spec_dir / "fit.yaml").write_text(SPEC.replace(old, new))
+    with pytest.raises(ScenarioError) as caught:
+        load_spec(spec_dir / "fit.yaml")
+    assert message in str(caught.value)
+
+
+def test_parameter_paths(mini):
+    scenario, _ = mini
+    data = scenario.model_dump(mode="python")
+    assert resolve(data, "actors.reb.reservation") == [("actors", 1, "reservation")]
+    assert len(resolve(data, "actors.*.positions.truce")) == len(scenario.actors)
+    assert resolve(data, "shocks.offensive.effects.1.positions.truce.add") == [
+        ("shocks", 0, "effects", 1, "positions", "truce", "add")
+    ]
+    with pytest.raises(KeyError, match="found 'rebs'"):
+        resolve(data, "actors.rebs.reservation")
+
+
+def test_the_values_as_written_reproduce_the_scenario(spec_dir):
+    objective, scenario, _ = build_objective(load_spec(spec_dir / "fit.yaml"))
+    assert objective.scenario_at([scenario.model.redraft_step, 1.0]) == scenario
+
+
+def test_integers_stay_integers(spec_dir):
+    objective, scenario, _ = build_objective(load_spec(spec_dir / "fit.yaml"))
+    days = Objective(
+        objective.base,
+        objective.parameters[:1],
+        ((("model", "postponement_days"),),),
+        objective.history,
+        objective.training,
+        objective.seeds,
+    )
+    assert days.scenario_at([9.6]).model.postponement_days == 10
+
+
+# --- the fit ---------------------------------------------------------------------------------
+
+
+def test_a_fit_is_reproducible_on_any_worker_count(spec_dir):
+    loaded = load_spec(spec_dir / "fit.yaml")
+    objective, _, _ = build_objective(loaded)
+    one = fit(objective, loaded.spec)
+    two = fit(objective, loaded.spec.model_copy(update={"workers": 2}))
+    assert one.status == two.status == "finished"
+    assert (one.x, one.loss) == (two.x, two.loss)
+    assert one.loss <= objective([0.35, 1.0])  # no worse than the defaults it started around
+
+
+class Interrupting(Objective):
+    """Raises KeyboardInterrupt once, mid-fit, as one Ctrl-C would.
+
+    The small scenario's loss is flat in these parameters, and differential evolution stops on a
+    flat loss after one generation; a slope keeps it going until the interruption.
+    """
+
+    def __call__(self, x):
+        self.calls = getattr(self, "calls", 0) + 1
+        if self.calls == 17:  # the initial population and one generation (8 each) have run
+            raise KeyboardInterrupt
+        return super().__call__(x) + 0.1 * sum(x)
+
+
+def test_ctrl_c_keeps_the_best_so_far(spec_dir):
+    loaded = load_spec(spec_dir / "fit.yaml")
+    objective, _, _ = build_objective(loaded)
+    interrupting = Interrupting(**objective.__dict__)
+    result = fit(interrupting, loaded.spec.model_copy(update={"budget": 400}))
+    assert result.status == "interrupted"
+    assert result.x and result.loss < float("inf")
+
+
+def test_the_calibrate_command_writes_the_fit_and_its_report(spec_dir):
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "calibrate", str(spec_dir / "fit.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "held-out rounds" in done.stdout and "baseline: repeat the last meeting" in done.stdout
+    out = spec_dir / "fitted"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "mini_fit.history.png",
+        "mini_fit.provenance.json",
+        "mini_fit.report.png",
+        "mini_fit.report.txt",
+        "mini_fit.yaml",
+    ]
+    provenance = json.loads((out / "mini_fit.provenance.json").read_text())
+    assert provenance["status"] == "finished" and len(provenance["history_sha256"]) == 64
+    (spec_dir / "use.yaml").write_text("extends: [mini.yaml, fitted/mini_fit.yaml]\nname: used\n")
+    fitted = load_scenario(spec_dir / "use.yaml").scenario
+    assert fitted.model.redraft_step == pytest.approx(
+        provenance["parameters"]["model.redraft_step"]
+    )
+    assert all("fitted in" in a.sources["reservation"].source for a in fitted.actors)
+
+
+def test_a_bad_spec_exits_2(spec_dir):
+    (spec_dir / "fit.yaml").write_text(SPEC.replace("training: [r1]", "training: [zz]"))
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "calibrate", str(spec_dir / "fit.yaml")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "training[0]" in done.stderr and "Traceback" not in done.stderr
