@@ -301,7 +301,10 @@ def fit(
         if spec.workers > 1:
             import multiprocessing
 
-            pool = multiprocessing.get_context("fork").Pool(spec.workers)
+            # Workers ignore Ctrl-C: the parent alone stops the fit and ends the pool.
+            pool = multiprocessing.get_context("fork").Pool(
+                spec.workers, initializer=_ignore_interrupts
+            )
             workers = pool.map
         differential_evolution(
             objective,
@@ -327,6 +330,12 @@ def fit(
         best.x = [float(f"{v:.4g}") for v in best.x]
         best.loss = objective(best.x)
     return best
+
+
+def _ignore_interrupts() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # --- the report -------------------------------------------------------------------------------

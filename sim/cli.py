@@ -1,7 +1,7 @@
 """The command line: parse, call, print, exit. No simulation logic lives here.
 
 Exit codes: 0 success; 2 bad input (a scenario, history or option that is wrong), with the
-problem on stderr and no traceback.
+problem on stderr and no traceback; 130 a fit stopped by Ctrl-C (its best result is written).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from . import __version__
 from .scenario import LoadedScenario, ScenarioError, load_scenario, unsourced_numbers
 
 BAD_INPUT = 2
+INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
 
 def _fail(message: str) -> None:
@@ -182,9 +183,12 @@ def calibrate(spec: str, budget, workers) -> None:
             loaded.output_dir,
         )
     try:
-        run_calibration(loaded, click.echo)
+        result = run_calibration(loaded, click.echo)
     except ScenarioError as exc:
         _fail(f"error: invalid scenario or history for the fit\n{exc}")
+        raise
+    if result.status != "finished":
+        sys.exit(INTERRUPTED)  # what was found is written; the exit code says it is unfinished
 
 
 if __name__ == "__main__":  # pragma: no cover
