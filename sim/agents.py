@@ -68,10 +68,11 @@ class Negotiator(mesa.Agent):
             f"{compare} the {self.reservation:.2f} it keeps by not taking part."
         )
 
-    def explain_walkout(self, worth: float) -> str:
+    def explain_walkout(self, worth: float, margin: float) -> str:
         return (
             f"{self.name} walked out: the draft on the table was worth only {worth:.2f} to it, "
-            f"far below the {self.reservation:.2f} it needs to stay in the room."
+            f"short of the {self.reservation - margin:.2f} it needs to stay in the room (its "
+            f"walk-away value {self.reservation:.2f} less a margin of {margin:.2f})."
         )
 
     def explain_vote(self, issue_name: str, text: float, utility: float, accepted: bool) -> str:

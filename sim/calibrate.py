@@ -34,9 +34,9 @@ from .baselines import nothing_agreed, persistence
 from .history import History, load_history
 from .model import ensemble_seeds, simulate
 from .observables import observe_run
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 from .scenario.checks import cross_checks
-from .scenario.errors import Problem
+from .scenario.errors import Problem, describe
 from .scenario.loader import validation_problems
 from .scenario.located import Located, load_located
 from .scenario.schema import Frozen, Identifier, Text
@@ -49,8 +49,8 @@ class Parameter(Frozen):
     """One free parameter: where it sits in the scenario and the range the evidence allows."""
 
     path: Text
-    low: float
-    high: float
+    low: Annotated[float, Field(strict=True)]
+    high: Annotated[float, Field(strict=True)]
     mode: Literal["set", "scale"] = "set"
     why: str = Field(default="", description="The evidence or reasoning behind the bounds.")
 
@@ -99,55 +99,98 @@ def load_spec(path: str | FsPath) -> LoadedSpec:
     return loaded
 
 
+OUTPUT_SUFFIXES = (".yaml", ".provenance.json", ".report.txt", ".report.png", ".history.png")
+FITTABLE = ("model", "actors", "shocks")  # what a fit may move; not the seed, not the schedule
+
+
 def _check_spec(loaded: LoadedSpec, located: Located) -> list[Problem]:
     spec = loaded.spec
-    if not loaded.scenario_path.exists():
-        return [
-            Problem(
-                located.where(("scenario",)),
-                ("scenario",),
-                f"expected an existing scenario file; found {spec.scenario!r}",
-            )
-        ]
-    scenario = load_scenario(loaded.scenario_path).scenario
+    problems: list[Problem] = []
+
+    def report(path: tuple, message: str) -> None:
+        problems.append(Problem(located.where(path), path, message))
+
+    if not loaded.scenario_path.is_file():
+        report(("scenario",), f"expected an existing scenario file; found {spec.scenario!r}")
+        return problems
+    scenario_file = load_scenario(loaded.scenario_path)
+    if scenario_file.history_path is None:
+        report(("scenario",), "expected a scenario with a history to fit to; found none")
+    scenario = scenario_file.scenario
     rounds = {r.id for r in scenario.schedule}
-    problems = []
     for field_name in ("training", "held_out"):
         for i, rid in enumerate(getattr(spec, field_name)):
             if rid not in rounds:
-                p = (field_name, i)
-                problems.append(
-                    Problem(
-                        located.where(p), p, f"expected a round id of the scenario; found {rid!r}"
-                    )
-                )
+                report((field_name, i), f"expected a round id of the scenario; found {rid!r}")
     for i, rid in enumerate(spec.held_out):
         if rid in spec.training:
-            p = ("held_out", i)
-            problems.append(
-                Problem(
-                    located.where(p), p, f"expected rounds not used for training; found {rid!r}"
-                )
-            )
+            report(("held_out", i), f"expected rounds not used for training; found {rid!r}")
+    minimum = 2 * spec.population * len(spec.parameters)
+    if spec.budget < minimum:
+        report(
+            ("budget",),
+            f"expected at least {minimum} evaluations (the first population and "
+            f"one generation of {spec.population} x {len(spec.parameters)} "
+            f"parameters); found {spec.budget}",
+        )
+    if loaded.output_dir.exists() and not loaded.output_dir.is_dir():
+        report(("output",), f"expected a directory for the results; found a file: {spec.output!r}")
+    for suffix in OUTPUT_SUFFIXES:
+        if (loaded.output_dir / f"{spec.name}{suffix}").is_dir():
+            report(("output",), f"expected {spec.name}{suffix} free for a file; found a directory")
     data = scenario.model_dump(mode="python")
+    seen: dict[str, int] = {}
     for i, parameter in enumerate(spec.parameters):
+        at = ("parameters", i, "path")
+        if parameter.path in seen:
+            report(
+                at,
+                f"expected each parameter once; found {parameter.path!r} again "
+                f"(also parameters[{seen[parameter.path]}])",
+            )
+            continue
+        seen[parameter.path] = i
+        if parameter.path.split(".")[0] not in FITTABLE:
+            report(at, f"expected a path under {', '.join(FITTABLE)}; found {parameter.path!r}")
+            continue
         try:
             targets = resolve(data, parameter.path)
         except KeyError as exc:
-            p = ("parameters", i, "path")
-            problems.append(Problem(located.where(p), p, str(exc.args[0])))
+            report(at, str(exc.args[0]))
             continue
+        values = [get_at(data, target) for target in targets]
+        wrong = [v for v in values if isinstance(v, bool) or not isinstance(v, (int, float))]
+        if wrong:
+            report(at, f"expected the path to name numbers; found {describe(wrong[0])}")
+            continue
+        problems.extend(_check_bounds(data, parameter, targets, located, i))
+    return problems
+
+
+def _check_bounds(data: dict, parameter: Parameter, targets, located: Located, i: int):
+    """Both ends of the range must give a valid scenario: the optimiser will try them."""
+    problems = []
+    for end in ("low", "high"):
+        value = getattr(parameter, end)
+        trial = copy.deepcopy(data)
         for target in targets:
-            value = get_at(data, target)
-            if parameter.mode == "scale" and not isinstance(value, (int, float)):
-                p = ("parameters", i, "path")
-                problems.append(
-                    Problem(
-                        located.where(p),
-                        p,
-                        f"expected a number at {_dotted(target)}; found {value!r}",
-                    )
+            old = get_at(data, target)
+            new = value if parameter.mode == "set" else old * value
+            _set(trial, target, round(new) if isinstance(old, int) else float(new))
+        try:
+            Scenario.model_validate(trial)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(k) for k in first["loc"])
+            path = ("parameters", i, end)
+            problems.append(
+                Problem(
+                    located.where(path),
+                    path,
+                    f"expected a bound that keeps {where} valid; at {value:g} "
+                    f"it is not ({first['msg']})",
                 )
+            )
     return problems
 
 
@@ -214,6 +257,9 @@ def ensemble_score(scenario: Scenario, history: History, seeds: Sequence[int]) -
     return Score.mean(per_seed)
 
 
+INVALID_CANDIDATE_LOSS = 2.0
+
+
 @dataclass
 class Objective:
     """Parameters -> scenario -> the mean training loss over the spec's seeds. Picklable."""
@@ -239,7 +285,12 @@ class Objective:
         return scenario
 
     def __call__(self, x: Sequence[float]) -> float:
-        scenario = self.scenario_at(x)
+        try:
+            scenario = self.scenario_at(x)
+        except (ValidationError, ScenarioError):
+            # A combination the scenario forbids (patron_pull + pressure_rate > 1, say): worse
+            # than any valid candidate (a loss is at most 1), so the search moves away from it.
+            return INVALID_CANDIDATE_LOSS
         return ensemble_score(scenario, self.history, self.seeds).subset(self.training).loss
 
 
@@ -433,8 +484,7 @@ def fitted_fragment(
                 base = objective.base["actors"][target[1]].get("sources", {}).get(key)
                 actor = fragment["actors"][_entry_index(fragment["actors"], fitted, target)]
                 actor.setdefault("sources", {})[key] = {
-                    "source": f"{base['source'] if base else 'none'}; fitted in "
-                    f"calibration/fitted/{fragment_name}",
+                    "source": f"{base['source'] if base else 'none'}; fitted in {fragment_name}",
                     "quote": base["quote"] if base else "(no documented value)",
                     "rule": f"{base['rule'] + '; ' if base else ''}{how}",
                     "confidence": "low",
@@ -445,7 +495,7 @@ def fitted_fragment(
                     shock["sources"] = copy.deepcopy(fitted["shocks"][target[1]]["sources"])
                 shock["sources"].append(
                     {
-                        "source": f"fitted in calibration/fitted/{fragment_name}",
+                        "source": f"fitted in {fragment_name}",
                         "quote": f"{_dotted(target)} within [{parameter.low:g}, "
                         f"{parameter.high:g}]",
                         "rule": how,
@@ -489,7 +539,6 @@ def _copy_into(fragment: dict, full: dict, target: tuple[Key, ...]) -> None:
 
 def provenance(
     loaded: LoadedSpec,
-    scenario_bytes: bytes,
     history_bytes: bytes,
     result: FitResult,
     contenders: list[Contender],
@@ -500,7 +549,7 @@ def provenance(
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "spec": loaded.spec.model_dump(mode="json"),
         "spec_sha256": hashlib.sha256(loaded.path.read_bytes()).hexdigest(),
-        "scenario_sha256": hashlib.sha256(scenario_bytes).hexdigest(),
+        "scenario_sha256": scenario_hash(load_scenario(loaded.scenario_path).scenario),
         "history_sha256": hashlib.sha256(history_bytes).hexdigest(),
         "status": result.status,
         "evaluations": result.evaluations,

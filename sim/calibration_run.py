@@ -13,6 +13,7 @@ atomically:
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import yaml
@@ -102,16 +103,15 @@ def _write_outputs(loaded, objective, result, contenders, table, sentences, fitt
     spec = loaded.spec
     out = loaded.output_dir
     name = spec.name
-    fragment = fitted_fragment(objective, result, loaded.path.name, f"{name}.yaml")
+    fragment = fitted_fragment(objective, result, _shown(loaded.path), _shown(out / f"{name}.yaml"))
     header = (
-        f"# Fitted by `astana-sim calibrate {loaded.path.name}` ({result.status}, training loss "
+        f"# Fitted by `astana-sim calibrate {_shown(loaded.path)}` ({result.status}, training loss "
         f"{result.loss:.4f}).\n# Provenance: {name}.provenance.json. Use it with\n"
         f"#   extends: [<the scenario>, <this file>]\n"
     )
     body = yaml.safe_dump(fragment, sort_keys=False, allow_unicode=True, width=100)
-    scenario_bytes = loaded.scenario_path.read_bytes()
     history_path = _history_path(loaded)
-    record = provenance(loaded, scenario_bytes, history_path.read_bytes(), result, contenders)
+    record = provenance(loaded, history_path.read_bytes(), result, contenders)
     seeds = ensemble_seeds(spec.seed + 2, spec.report_seeds)
     logs = [simulate(fitted, s, narrate=False) for s in seeds]
     title = (
@@ -127,6 +127,14 @@ def _write_outputs(loaded, objective, result, contenders, table, sentences, fitt
     }
     for filename, content in files.items():
         write_file_atomically(out / filename, content)
+
+
+def _shown(path) -> str:
+    """A path as a reader of the repository would write it (relative where possible)."""
+    import os
+
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
 def _history_path(loaded: LoadedSpec):

@@ -38,8 +38,6 @@ def _load_history(loaded: LoadedScenario):
     if loaded.history_path is None:
         return None, None
     path = loaded.history_path
-    if not path.exists():
-        _fail(f"error: the scenario's history file does not exist: {path}")
     try:
         return load_history(path, loaded.scenario), path.read_bytes()
     except ScenarioError as exc:
@@ -100,13 +98,18 @@ def run(
     from .model import ensemble_seeds, simulate
     from .output import RunDirExists, fresh_run_path, run_files, write_run_dir
 
+    if ensemble > 1 and no_figures:
+        _fail(
+            "error: --ensemble draws history.png over many seeds; it cannot be combined "
+            "with --no-figures"
+        )
     loaded = _load(scenario, seed)
     history, history_bytes = _load_history(loaded)
     started = time.perf_counter()
     log = simulate(loaded.scenario)
     simulated = time.perf_counter() - started
     logs = [log]
-    if ensemble > 1 and not no_figures:
+    if ensemble > 1:
         others = ensemble_seeds(log.seed, ensemble - 1)
         logs += [simulate(loaded.scenario, s, narrate=False) for s in others]
     target = Path(out) if out else fresh_run_path(Path("runs"), Path(scenario).stem, log.seed)
@@ -176,6 +179,12 @@ def calibrate(spec: str, budget, workers) -> None:
         raise
     overrides = {k: v for k, v in (("budget", budget), ("workers", workers)) if v is not None}
     if overrides:
+        minimum = 2 * loaded.spec.population * len(loaded.spec.parameters)
+        if budget is not None and budget < minimum:
+            _fail(
+                f"error: --budget: expected at least {minimum} evaluations (the first "
+                f"population and one generation); found {budget}"
+            )
         loaded = type(loaded)(
             loaded.spec.model_copy(update=overrides),
             loaded.path,

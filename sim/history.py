@@ -74,7 +74,19 @@ def _check_against(history: History, scenario: Scenario, located) -> list[Proble
     problems = []
     rounds = {r.id: r for r in scenario.schedule}
     actors = set(scenario.actor_ids())
+    first: dict[str, int] = {}
     for e, event in enumerate(history.events):
+        if event.round in first:
+            path = ("events", e, "round")
+            problems.append(
+                Problem(
+                    located.where(path),
+                    path,
+                    f"expected one event per round; found {event.round!r} again "
+                    f"(also events[{first[event.round]}])",
+                )
+            )
+        first.setdefault(event.round, e)
         round_ = rounds.get(event.round)
         if round_ is None:
             # The record may cover more events than a (counterfactual) scenario keeps.

@@ -39,7 +39,8 @@ class NegotiationModel(mesa.Model):
         self.params = scenario.model
         actors = sorted(scenario.actors, key=lambda a: a.id)
         self.actor_ids: tuple[str, ...] = tuple(a.id for a in actors)
-        self.issue_ids: tuple[str, ...] = tuple(scenario.issue_ids())
+        # Actors and issues in id order: the order of the file changes nothing.
+        self.issue_ids: tuple[str, ...] = tuple(sorted(scenario.issue_ids()))
         self.issue_index = {issue: j for j, issue in enumerate(self.issue_ids)}
         self.issue_names = {issue.id: issue.name for issue in scenario.issues}
         self.actor_index = {actor: i for i, actor in enumerate(self.actor_ids)}

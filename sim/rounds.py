@@ -49,7 +49,8 @@ def play_round(
     seats = _seats(model, spec)
     attending = _attendance(model, spec, seats, date)
     text, present, walked_out = _negotiate(model, spec, seats, attending, date)
-    required = _required(model, seats, present)
+    # Required signatories are fixed by who came: one who walked out has not signed.
+    required = _expected_signatories(model, seats, attending)
     utility = b.clause_utility(model.positions, model.salience, _full_text(model, seats, text))
     accepted = b.accepts(utility[:, seats.agenda], model.reservation)
     signatories_present = bool(required.size) and bool(np.all(present[required]))
@@ -120,7 +121,11 @@ def _draft(model: NegotiationModel, seats: Seats, at_table: np.ndarray) -> np.nd
         )[:, seats.agenda]
         * drafting[:, None]
     )
-    return b.weighted_text(model.positions[:, seats.agenda], weights)
+    positions = model.positions[:, seats.agenda]
+    # Where no drafter cares at all, the plain mean of those drafting (or, failing any, of
+    # those at the table): never of actors who are not there.
+    around = drafting if drafting.any() else at_table
+    return b.weighted_text(positions, weights, fallback=positions[around].mean(axis=0))
 
 
 def _expected_signatories(
@@ -129,10 +134,6 @@ def _expected_signatories(
     if seats.explicit_signatories is not None:
         return seats.explicit_signatories
     return np.flatnonzero(at_table & ~model.is_observer)
-
-
-def _required(model: NegotiationModel, seats: Seats, present: np.ndarray) -> np.ndarray:
-    return _expected_signatories(model, seats, present)
 
 
 def expected_agreement(model: NegotiationModel, spec: Round) -> float:
@@ -223,7 +224,10 @@ def _negotiate(
         objections[heard] = ~accepted[heard]
         if not objections.any():
             break
-        text = b.redraft(text, positions, weights, ~objections, params.redraft_step)
+        redrafted = b.redraft(text, positions, weights, ~objections, params.redraft_step)
+        if np.allclose(redrafted, text):
+            break  # the objections cannot move the text any further
+        text = redrafted
         model.log(
             Event(
                 date,
@@ -243,7 +247,7 @@ def _negotiate(
             Event(
                 date,
                 "walked_out",
-                agent.explain_walkout(float(worth[i])),
+                agent.explain_walkout(float(worth[i]), params.walkout_margin),
                 round=spec.id,
                 actor=agent.actor_id,
                 value=float(worth[i]),

@@ -17,4 +17,6 @@ def mini_path() -> Path:
 
 @pytest.fixture
 def mini_text(mini_path: Path) -> str:
-    return mini_path.read_text(encoding="utf-8")
+    """The fixture's text without its ``history:`` line, to be written anywhere on its own."""
+    text = mini_path.read_text(encoding="utf-8")
+    return "".join(line for line in text.splitlines(True) if not line.startswith("history:"))

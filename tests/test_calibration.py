@@ -133,6 +133,29 @@ def spec_dir(tmp_path):
             "scenario: nope.yaml",
             "fit.yaml:2: scenario: expected an existing",
         ),
+        ("model.redraft_step", "name", "fit.yaml:6: parameters[0].path: expected a path under"),
+        ("model.redraft_step", "seed", "fit.yaml:6: parameters[0].path: expected a path under"),
+        (
+            "model.redraft_step",
+            "shocks.offensive.effects.0.actor",
+            "parameters[0].path: expected the path to name numbers; found 'reb'",
+        ),
+        (
+            "low: 0.1, high: 0.6",
+            "low: -0.5, high: 0.6",
+            "fit.yaml:6: parameters[0].low: expected a bound that keeps model.redraft_step valid",
+        ),
+        (
+            "low: 0.1, high: 0.6",
+            "low: 0.1, high: .inf",
+            "fit.yaml:6: parameters[0].high: expected a finite number; found inf",
+        ),
+        ("budget: 24", "budget: 10", "fit.yaml:9: budget: expected at least 16 evaluations"),
+        (
+            "  - {path: actors.*.reservation",
+            "  - {path: model.redraft_step, low: 0.2, high: 0.3}\n  - {path: actors.*.reservation",
+            "parameters[1].path: expected each parameter once",
+        ),
     ],
 )
 def test_a_malformed_spec_is_reported_with_its_line(spec_dir, old, new, message):
@@ -243,3 +266,10 @@ def test_a_bad_spec_exits_2(spec_dir):
         text=True,
     )
     assert done.returncode == 2 and "training[0]" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_results_never_overwrite_a_file_in_the_way(spec_dir):
+    (spec_dir / "fitted").mkdir()
+    (spec_dir / "fitted" / "mini_fit.report.txt").mkdir()
+    with pytest.raises(ScenarioError, match="mini_fit.report.txt free for a file; found a direc"):
+        load_spec(spec_dir / "fit.yaml")

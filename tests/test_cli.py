@@ -101,9 +101,7 @@ def test_validate_reports_the_scenario(mini_path):
 
 
 def test_a_malformed_history_is_bad_input(tmp_path, mini_text):
-    (tmp_path / "s.yaml").write_text(
-        mini_text.replace("history: mini_history.yaml", "history: h.yaml")
-    )
+    (tmp_path / "s.yaml").write_text(mini_text + "history: h.yaml\n")
     (tmp_path / "h.yaml").write_text("events:\n  - round: r1\n    agreed: {power: true}\n")
     done = cli("validate", str(tmp_path / "s.yaml"))
     assert done.returncode == 2
@@ -132,3 +130,40 @@ def test_an_ensemble_changes_only_the_history_figure(tmp_path, mini_path):
     assert one.returncode == many.returncode == 0
     a, b = read_all(tmp_path / "one"), read_all(tmp_path / "many")
     assert {k for k in a if a[k] != b[k]} == {"history.png"}
+
+
+def test_the_resolved_scenario_reruns_the_same_run_anywhere(tmp_path, mini_path):
+    assert cli("run", str(mini_path), "--out", str(tmp_path / "first")).returncode == 0
+    moved = tmp_path / "elsewhere" / "again.yaml"
+    moved.parent.mkdir()
+    moved.write_bytes((tmp_path / "first" / "scenario.resolved.yaml").read_bytes())
+    done = cli("run", str(moved), "--out", str(tmp_path / "second"), "--no-figures")
+    assert done.returncode == 0, done.stderr
+    for name in ("positions.csv", "events.jsonl", "scenario.resolved.yaml"):
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
+    first = json.loads((tmp_path / "first" / "summary.json").read_text())
+    second = json.loads((tmp_path / "second" / "summary.json").read_text())
+    assert first["scenario_hash"] == second["scenario_hash"]
+
+
+def test_an_ensemble_needs_figures(tmp_path, mini_path):
+    done = cli(
+        "run", str(mini_path), "--ensemble", "3", "--no-figures", "--out", str(tmp_path / "o")
+    )
+    assert done.returncode == 2 and "--ensemble" in done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_history_mistakes_are_bad_input(tmp_path, mini_text):
+    (tmp_path / "s.yaml").write_text(mini_text + "history: gone.yaml\n")
+    done = cli("validate", str(tmp_path / "s.yaml"))
+    assert done.returncode == 2
+    assert "s.yaml:102: history: expected an existing history file; found no such file" in (
+        done.stderr
+    )
+    (tmp_path / "h.yaml").write_text("events:\n  - {round: r1}\n  - {round: r1}\n")
+    (tmp_path / "s.yaml").write_text(mini_text + "history: h.yaml\n")
+    done = cli("validate", str(tmp_path / "s.yaml"))
+    assert done.returncode == 2 and "h.yaml:3: events[1].round: expected one event per round" in (
+        done.stderr
+    )

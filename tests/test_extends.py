@@ -125,3 +125,42 @@ def test_several_bases_merge_left_to_right(tmp_path, mini_text):
     child = _write(tmp_path / "cf.yaml", "extends: [base.yaml, seed.yaml]\nname: two\n")
     scenario = load_scenario(child).scenario
     assert (scenario.seed, scenario.name) == (99, "two")
+
+
+def test_an_empty_list_clears_the_base(tmp_path, base):
+    child = _write(tmp_path / "cf.yaml", "extends: base.yaml\nshocks: []\n")
+    assert load_scenario(child).scenario.shocks == []
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            "actors:\n  - {id: gov, capability: 0.5}\n  - {id: gov, capability: 0.4}\n",
+            "cf.yaml:4: actors[1].id: expected unique ids; found 'gov' again",
+        ),
+        (
+            "shocks:\n  - {id: offensive, remove: false}\n",
+            "cf.yaml:3: shocks[0].remove: expected remove: true",
+        ),
+        ("shocks:\n  - {remove: true}\n", "cf.yaml:3: shocks[0]: expected the id of the entry"),
+        (
+            "extends: sub\n",
+            "cf.yaml:1: extends: expected an existing scenario file; found a directory",
+        ),
+    ],
+)
+def test_merge_mistakes_are_reported_where_they_were_written(tmp_path, base, body, words):
+    (tmp_path / "sub").mkdir()
+    text = body if body.startswith("extends") else "extends: base.yaml\n" + body
+    child = _write(tmp_path / "cf.yaml", text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(child)
+    assert words in str(caught.value)
+
+
+def test_a_cycle_is_reported_at_the_extends_that_closes_it(tmp_path):
+    _write(tmp_path / "a.yaml", "# a\nname: a\nextends: b.yaml\n")
+    _write(tmp_path / "b.yaml", "# b\n\nextends: a.yaml\n")
+    with pytest.raises(ScenarioError, match=r"b.yaml:3: extends: extends cycle"):
+        load_scenario(tmp_path / "a.yaml")

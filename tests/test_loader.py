@@ -198,6 +198,62 @@ CASES = [
         "shocks[0].effects[0].reservation.scale",
         "expected a number of at least 0; found -2",
     ),
+    (
+        "NaN in a shock",
+        "positions: {truce: {add: -10}}",
+        "positions: {truce: {add: .nan}}",
+        101,
+        "shocks[0].effects[1].positions.truce.add",
+        "expected a finite number; found nan",
+    ),
+    (
+        "infinity in a constant",
+        "seed: 11\n",
+        "seed: 11\nmodel: {convener_weight: .inf}\n",
+        6,
+        "model.convener_weight",
+        "expected a finite number; found inf",
+    ),
+    (
+        "text for a change",
+        "reservation: {add: 0.1}",
+        "reservation: {add: '0.1'}",
+        99,
+        "shocks[0].effects[0].reservation.add",
+        "expected a number; found '0.1'",
+    ),
+    (
+        "text for a constant",
+        "seed: 11\n",
+        "seed: 11\nmodel: {position_noise: '3'}\n",
+        6,
+        "model.position_noise",
+        "expected a number; found '3'",
+    ),
+    (
+        "an observer as signatory",
+        "signatories: [big, ally]",
+        "signatories: [big, watcher]",
+        72,
+        "schedule[0].signatories[1]",
+        "expected a signatory who is not an observer",
+    ),
+    (
+        "a one-word union",
+        "signatories: [gov, reb]",
+        "signatories: attendee",
+        82,
+        "schedule[1].signatories",
+        "expected a list or one of 'attendees'; found 'attendee'",
+    ),
+    (
+        "an issue named like a type",
+        "positions: {truce: 40, power: 5, aid: 30}",
+        "positions: {truce: 40, power: 5, aid: 300}",
+        15,
+        "actors[0].positions.aid",
+        "expected a number from 0 to 100; found 300",
+    ),
 ]
 
 
@@ -245,3 +301,51 @@ def test_all_problems_are_reported_at_once(tmp_path, mini_text):
     with pytest.raises(ScenarioError) as caught:
         load_scenario(_write(tmp_path, text))
     assert len(caught.value.problems) == 2
+
+
+HOSTILE = [
+    ("a control character", "name: x\x07\n", ":1: (top level): invalid YAML: unacceptable"),
+    ("a recursive alias", "description: &a [*a]\n", ":1: description[0]: expected no alias that"),
+    ("deep nesting", "[" * 5000 + "\n", "expected at most 64 levels of nesting"),
+    (
+        "an alias bomb",
+        "a: &a [x,x,x,x,x,x,x,x,x,x]\n"
+        + "".join(
+            f"{n}: &{n} [{','.join(['*' + p] * 10)}]\n"
+            for p, n in zip("abcdefg", "bcdefgh", strict=True)
+        ),
+        "values (aliases can multiply them); found more",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "words"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_yaml_is_refused_with_a_message(tmp_path, name, text, words):
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(_write(tmp_path, text))
+    assert words in str(caught.value)
+
+
+def test_bytes_that_are_not_utf8(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_bytes(b"name: x\nseed: 1\n\xff\xfe\n")
+    with pytest.raises(ScenarioError, match=r"s.yaml:3: \(top level\): expected UTF-8 text"):
+        load_scenario(path)
+
+
+def test_a_merge_key_may_be_overridden(tmp_path, mini_text):
+    text = mini_text.replace(
+        "    positions: {truce: 40, power: 5, aid: 30}",
+        "    positions: &p {truce: 40, power: 5, aid: 30}",
+    ).replace("    positions: {truce: 70, power: 95, aid: 90}", "    positions: {<<: *p, aid: 90}")
+    reb = load_scenario(_write(tmp_path, text)).scenario.actor("reb")
+    assert reb.positions == {"truce": 40, "power": 5, "aid": 90}
+
+
+def test_an_issue_may_be_called_like_a_type(tmp_path, mini_text):
+    text = mini_text.replace("aid", "int").replace("capability: 0.7", "capability: 0.7\n")
+    text = text.replace(
+        "positions: {truce: 40, power: 5, int: 30}", "positions: {truce: 40, power: 5, int: 140}"
+    )
+    with pytest.raises(ScenarioError, match=r"actors\[0\]\.positions\.int: expected a number from"):
+        load_scenario(_write(tmp_path, text))

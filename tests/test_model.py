@@ -222,3 +222,18 @@ def test_the_model_keeps_clear_of_mesa_attribute_names(mini):
     model = NegotiationModel(mini)
     assert model.spec is mini
     assert model.rng is not None and model.agents is not None
+
+
+def test_a_walk_out_blocks_an_agreement_that_needs_every_attendee(mini):
+    # r3 needs every attendee's signature; the rebels come (their patron pulls them) and leave.
+    scenario = tweak(
+        mini,
+        model={"walkout_margin": 0.0, "patron_attendance_pull": 1.0},
+        actors={
+            "reb": {"reservation": 0.89, "positions": {"truce": 0.0, "power": 95.0, "aid": 0.0}}
+        },
+    )
+    r3 = simulate(scenario).outcome("r3")
+    assert "reb" in r3.walked_out
+    assert "reb" in r3.signatories
+    assert not any(r3.agreed)

@@ -52,10 +52,11 @@ def test_same_seed_same_files(scenario, seed):
 
 @FAST
 @given(scenarios(), st.randoms(use_true_random=False))
-def test_the_order_of_actors_in_the_file_changes_nothing(scenario, random):
-    actors = list(scenario.actors)
+def test_the_order_of_actors_and_issues_in_the_file_changes_nothing(scenario, random):
+    actors, issues = list(scenario.actors), list(scenario.issues)
     random.shuffle(actors)
-    shuffled = scenario.model_copy(update={"actors": actors})
+    random.shuffle(issues)
+    shuffled = scenario.model_copy(update={"actors": actors, "issues": issues})
     assert run_files(simulate(scenario), scenario, figures=False) == run_files(
         simulate(shuffled), scenario, figures=False
     )

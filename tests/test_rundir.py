@@ -38,19 +38,27 @@ def test_an_existing_run_is_kept_unless_replacing_is_asked(tmp_path):
 
 
 def test_a_failed_replacement_keeps_the_old_run(tmp_path, monkeypatch):
-    write_run_dir(tmp_path / "run", {"a.txt": b"old"})
+    write_run_dir(tmp_path / "run", {"summary.json": b"old"})
     monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError("boom")))
     with pytest.raises(OSError):
-        write_run_dir(tmp_path / "run", {"a.txt": b"new"}, replace=True)
-    assert (tmp_path / "run" / "a.txt").read_bytes() == b"old"
+        write_run_dir(tmp_path / "run", {"summary.json": b"new"}, replace=True)
+    assert (tmp_path / "run" / "summary.json").read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
 
 
 def test_replacing_swaps_the_whole_directory(tmp_path):
-    write_run_dir(tmp_path / "run", {"a.txt": b"old", "gone.txt": b"x"})
-    write_run_dir(tmp_path / "run", {"a.txt": b"new"}, replace=True)
-    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["a.txt"]
+    write_run_dir(tmp_path / "run", {"summary.json": b"old", "history.png": b"x"})
+    write_run_dir(tmp_path / "run", {"summary.json": b"new"}, replace=True)
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["summary.json"]
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+def test_only_a_run_directory_is_ever_replaced(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "thesis.tex").write_text("months of work")
+    with pytest.raises(RunDirExists, match="not a run directory"):
+        write_run_dir(tmp_path / "notes", {"summary.json": b"{}"}, replace=True)
+    assert (tmp_path / "notes" / "thesis.tex").read_text() == "months of work"
 
 
 def test_fresh_names_never_reuse_an_existing_run(tmp_path):

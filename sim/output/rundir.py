@@ -23,6 +23,11 @@ def write_run_dir(target: Path, files: dict[str, bytes], replace: bool = False) 
     target = Path(target)
     if target.exists() and not replace:
         raise RunDirExists(f"{target} exists already; pass --overwrite to replace it")
+    if target.exists() and not is_run_dir(target):
+        raise RunDirExists(
+            f"refusing to replace {target}: it is not a run directory (only "
+            "a directory holding a run's files is replaced)"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -43,6 +48,27 @@ def write_run_dir(target: Path, files: dict[str, bytes], replace: bool = False) 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+RUN_FILES = frozenset(
+    {
+        "scenario.resolved.yaml",
+        "rounds.csv",
+        "positions.csv",
+        "events.jsonl",
+        "summary.json",
+        "positions.png",
+        "history.png",
+    }
+)
+
+
+def is_run_dir(path: Path) -> bool:
+    """A directory that holds a run's files and nothing else (so replacing it loses nothing)."""
+    if not path.is_dir() or path.resolve() in (Path.cwd(), *Path.cwd().parents):
+        return False
+    names = {p.name for p in path.iterdir()}
+    return "summary.json" in names and names <= RUN_FILES
 
 
 def write_file_atomically(path: Path, content: bytes) -> Path:

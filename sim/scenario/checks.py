@@ -18,6 +18,7 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
 
     issues = scenario.issue_ids()
     actors = scenario.actor_ids()
+    roles = {actor.id: actor.role for actor in scenario.actors}
     for section, ids in (
         ("issues", issues),
         ("actors", actors),
@@ -69,6 +70,8 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
                     _known(ident, actors, "actor", path, report)
                 elif ident not in present:
                     report(path, f"expected a convener or invitee of this round; found {ident!r}")
+                elif roles[ident] == "observer":
+                    report(path, f"expected a signatory who is not an observer; found {ident!r}")
 
     for s, shock in enumerate(scenario.shocks):
         for e, effect in enumerate(shock.effects):

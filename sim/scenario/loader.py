@@ -46,7 +46,19 @@ def load_scenario(path: str | FsPath) -> LoadedScenario:
     file = FsPath(path)
     located = load_with_extends(file, str(path))
     scenario = validate(located)
-    return LoadedScenario(scenario, file, _history_path(located, scenario))
+    history = _history_path(located, scenario)
+    if history is not None and not history.is_file():
+        what = "a directory" if history.is_dir() else "no such file"
+        raise ScenarioError(
+            [
+                Problem(
+                    located.where(("history",)),
+                    ("history",),
+                    f"expected an existing history file; found {what}: {scenario.history!r}",
+                )
+            ]
+        )
+    return LoadedScenario(scenario, file, history)
 
 
 def validate(located: Located) -> Scenario:
@@ -70,14 +82,23 @@ def _history_path(located: Located, scenario: Scenario) -> FsPath | None:
 
 
 def resolved_yaml(scenario: Scenario) -> str:
-    """The scenario exactly as it ran, defaults filled in: re-loading it gives the same run."""
-    data = scenario.model_dump(mode="python")
+    """The scenario exactly as it ran, defaults filled in: re-loading it gives the same run.
+
+    The ``history`` path is left out: it does not change the run, and it is relative to a file
+    the resolved copy no longer sits beside.
+    """
+    data = scenario.model_dump(mode="python", exclude={"history"})
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """A fingerprint of what ran: the same scenario, however it was written, hashes the same."""
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """A fingerprint of what runs: equal contents hash equal, whatever the file's layout.
+
+    Lists keep their order (reordering actors changes the hash, not the run); the ``history``
+    path, which does not change the run, is left out.
+    """
+    data = scenario.model_dump(mode="json", exclude={"history"})
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -108,6 +129,8 @@ _KINDS = {
     "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
     "date_from_datetime_inexact": "a date (YYYY-MM-DD) without a time",
     "none_required": "nothing (null)",
+    "finite_number": "a finite number",
+    "bool_parsing": "true or false",
 }
 
 
@@ -116,7 +139,7 @@ def _problem(located: Located, error: dict, root: type[BaseModel]) -> Problem:
     kind = error["type"]
     found = error.get("input")
     path: Path = tuple(part for part in loc if part != "[key]")
-    path = _strip_union_tags(path)
+    path = _strip_union_tags(path, located.data)
     where = located.where(path)
     if kind == "extra_forbidden":
         key = path[-1]
@@ -135,6 +158,14 @@ def _problem(located: Located, error: dict, root: type[BaseModel]) -> Problem:
             "expected an id of lower-case letters, digits and '_', starting with a letter; "
             f"found {describe(found)}"
         )
+    elif kind in ("string_too_short", "string_too_long"):
+        ctx = error.get("ctx", {})
+        if kind == "string_too_short":
+            message = (
+                f"expected at least {ctx.get('min_length')} characters; found {describe(found)}"
+            )
+        else:
+            message = f"expected at most {ctx.get('max_length')} characters; found {len(found)}"
     elif kind in ("too_short", "too_long"):
         ctx = error.get("ctx", {})
         bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
@@ -154,16 +185,59 @@ def _problem(located: Located, error: dict, root: type[BaseModel]) -> Problem:
     return Problem(where, path, message)
 
 
-def _strip_union_tags(path: Path) -> Path:
-    """Pydantic adds union member names (``list[...]``, ``literal[...]``) to locations."""
-    return tuple(p for p in path if not (isinstance(p, str) and ("[" in p or p in ("str", "int"))))
+def _strip_union_tags(path: Path, data: object) -> Path:
+    """Drop the names pydantic gives union members (``list[...]``, ``literal[...]``, ``str``).
+
+    A path element is such a tag when it is not a key (or index) of the data at that point: an
+    issue that happens to be called ``int`` stays in the path.
+    """
+    kept: list[str | int] = []
+    node: object = data
+    for part in path:
+        if _has(node, part):
+            node = node[part]  # type: ignore[index]
+        elif isinstance(part, str) and _looks_like_tag(part):
+            continue
+        else:
+            node = None  # a missing field: keep its name and stop following the data
+        kept.append(part)
+    return tuple(kept)
+
+
+def _has(node: object, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _looks_like_tag(part: str) -> bool:
+    return "[" in part or part in ("str", "int", "float", "bool", "none", "constrained-str")
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
-    seen: dict[Path, Problem] = {}
+    """One problem per field: a union's alternatives merge into one 'expected A or B'."""
+    by_path: dict[Path, list[Problem]] = {}
     for problem in problems:
-        seen.setdefault(problem.path, problem)
-    return list(seen.values())
+        by_path.setdefault(problem.path, []).append(problem)
+    # A problem inside a list (schedule[1].signatories[1]) explains the field better than the
+    # union alternative that failed on the field as a whole.
+    deeper = {p[:k] for p in by_path for k in range(1, len(p))}
+    merged = []
+    for path, group in by_path.items():
+        if path in deeper and len(path) > 0:
+            continue
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        expected, found = [], None
+        for problem in group:
+            head, _, tail = problem.message.partition("; found ")
+            expected.append(head.removeprefix("expected "))
+            found = found or tail
+        unique = list(dict.fromkeys(expected))
+        message = f"expected {' or '.join(unique)}" + (f"; found {found}" if found else "")
+        merged.append(Problem(group[0].where, path, message))
+    return merged
 
 
 def _annotation_at(root: type[BaseModel], path: Path) -> object:

@@ -25,12 +25,21 @@ REMOVE = "remove"
 DATED_KEYS = ("planned_date", "date")
 
 
-def load_with_extends(file: FsPath, display: str, stack: tuple[FsPath, ...] = ()) -> Located:
-    """Load ``file`` and everything it extends, merged, with ``extends`` itself removed."""
+def load_with_extends(
+    file: FsPath,
+    display: str,
+    stack: tuple[FsPath, ...] = (),
+    named_at: Where | None = None,
+) -> Located:
+    """Load ``file`` and everything it extends, merged, with ``extends`` itself removed.
+
+    ``named_at`` is the ``extends`` entry that named this file, where a cycle is reported.
+    """
     real = file.resolve()
     if real in stack:
         chain = " -> ".join(p.name for p in (*stack, real))
-        raise ScenarioError([Problem(Where(display, 1), ("extends",), f"extends cycle: {chain}")])
+        where = named_at or Where(display, 1)
+        raise ScenarioError([Problem(where, ("extends",), f"extends cycle: {chain}")])
     own = load_located(file, display)
     if not isinstance(own.data, dict):
         raise ScenarioError(
@@ -42,12 +51,21 @@ def load_with_extends(file: FsPath, display: str, stack: tuple[FsPath, ...] = ()
     merged: Located | None = None
     for index, (relative, where) in enumerate(bases):
         base_file = (file.parent / relative).resolve()
-        if not base_file.exists():
-            path = ("extends",) if len(bases) == 1 and "extends" in own.data else ("extends", index)
+        if not base_file.is_file():
+            path = ("extends",) if isinstance(own.data["extends"], str) else ("extends", index)
+            what = "a directory" if base_file.is_dir() else "no such file"
             raise ScenarioError(
-                [Problem(where, path, f"expected an existing scenario file; found {relative!r}")]
+                [
+                    Problem(
+                        where,
+                        path,
+                        f"expected an existing scenario file; found {what}: {relative!r}",
+                    )
+                ]
             )
-        base = load_with_extends(base_file, _display(base_file, file, relative), (*stack, real))
+        base = load_with_extends(
+            base_file, _display(base_file, file, relative), (*stack, real), where
+        )
         merged = base if merged is None else merge(merged, base)
     own_data = {key: value for key, value in own.data.items() if key != "extends"}
     own_places = {p: w for p, w in own.places.items() if not (p and p[0] == "extends")}
@@ -115,9 +133,40 @@ def _merge(base, base_places, over, over_places, path: Path):
             data[key] = sub_data
             places.update(_prefixed(sub_places, (key,)))
         return data, places
-    if _is_id_list(base) and _is_id_list(over):
+    if isinstance(over, list):
+        _check_removals(over, over_places, path)
+    if _is_id_list(base) and _is_id_list(over) and over:  # an empty list clears the base's
         return _merge_by_id(base, base_places, over, over_places, path)
     return over, over_places
+
+
+def _check_removals(over: list, over_places, path: Path) -> None:
+    """``remove`` must be ``true`` and come with the id of the entry to remove."""
+    for index, item in enumerate(over):
+        if not isinstance(item, dict) or REMOVE not in item:
+            continue
+        where = over_places.get((index, REMOVE), over_places.get((index,)))
+        if item[REMOVE] is not True:
+            raise ScenarioError(
+                [
+                    Problem(
+                        where,
+                        (*path, index, REMOVE),
+                        "expected remove: true "
+                        f"(to remove the base's entry); found {item[REMOVE]!r}",
+                    )
+                ]
+            )
+        if not isinstance(item.get("id"), str):
+            raise ScenarioError(
+                [
+                    Problem(
+                        where,
+                        (*path, index),
+                        "expected the id of the entry to remove beside remove: true; found none",
+                    )
+                ]
+            )
 
 
 def _is_id_list(value) -> bool:
@@ -132,9 +181,21 @@ def _merge_by_id(base, base_places, over, over_places, path: Path):
     ]  # (data, relative places)
     position = {item["id"]: index for index, item in enumerate(base)}
     removed: set[str] = set()
+    given: set[str] = set()
     for index, item in enumerate(over):
         item_places = _rel(over_places, (index,))
         ident = item["id"]
+        if ident in given:
+            raise ScenarioError(
+                [
+                    Problem(
+                        item_places.get(("id",), item_places.get(())),
+                        (*path, index, "id"),
+                        f"expected unique ids; found {ident!r} again",
+                    )
+                ]
+            )
+        given.add(ident)
         if item.get(REMOVE) is True:
             if ident not in position or ident in removed:
                 raise ScenarioError(
@@ -166,11 +227,24 @@ def _merge_by_id(base, base_places, over, over_places, path: Path):
 
 def _insertion_point(entries: list[dict], item: dict) -> int:
     """New dated entries go before the first entry dated later; others go last."""
-    key = next((k for k in DATED_KEYS if isinstance(item.get(k), dt.date)), None)
+    key = next((k for k in DATED_KEYS if _as_date(item.get(k)) is not None), None)
     if key is None:
         return len(entries)
+    date = _as_date(item[key])
     for index, entry in enumerate(entries):
-        other = entry.get(key)
-        if isinstance(other, dt.date) and other > item[key]:
+        other = _as_date(entry.get(key))
+        if other is not None and other > date:
             return index
     return len(entries)
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A date written plainly, or quoted ("2017-02-02"), as validation accepts both."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

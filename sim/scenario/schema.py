@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Identifier = Annotated[str, Field(strict=True, pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, Field(strict=True, min_length=1)]
+Number = Annotated[float, Field(strict=True)]  # strict: "0.1" or true are not numbers here
 Scale = Annotated[float, Field(strict=True, ge=0.0, le=100.0)]
 Unit = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
 Rate = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
@@ -44,7 +45,8 @@ SOURCED_MAPPINGS = ("positions", "salience")
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    # No NaN or infinity anywhere: either would travel silently through every average.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, allow_inf_nan=False)
 
 
 class Evidence(Frozen):
@@ -105,8 +107,8 @@ class Round(Frozen):
 class Change(Frozen):
     """How a shock changes one number: exactly one of set, add or scale."""
 
-    set: float | None = None
-    add: float | None = None
+    set: Number | None = None
+    add: Number | None = None
     scale: NonNegative | None = None
 
     @model_validator(mode="after")
@@ -152,15 +154,15 @@ class Shock(Frozen):
 class ModelParams(Frozen):
     """Behavioural constants shared by all actors; see docs/model.md for the equations."""
 
-    convener_weight: NonNegative = 1.0
+    convener_weight: Annotated[float, Field(strict=True, ge=0.0, le=100.0)] = 1.0
     max_drafts: Annotated[int, Field(strict=True, ge=1, le=50)] = 6
     redraft_step: Rate = 0.35
-    concession_scale: NonNegative = 1.0
+    concession_scale: Annotated[float, Field(strict=True, ge=0.0, le=100.0)] = 1.0
     patron_pull: Rate = 0.05
     pressure_rate: Rate = 0.02
-    position_noise: Annotated[float, Field(ge=0.0, le=20.0)] = 1.0
-    attendance_noise: Annotated[float, Field(ge=0.0, le=1.0)] = 0.05
-    patron_attendance_pull: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
+    position_noise: Annotated[float, Field(strict=True, ge=0.0, le=20.0)] = 1.0
+    attendance_noise: Annotated[float, Field(strict=True, ge=0.0, le=1.0)] = 0.05
+    patron_attendance_pull: Annotated[float, Field(strict=True, ge=0.0, le=1.0)] = 0.1
     walkout_margin: Unit = 0.25
     postpone_threshold: Unit = 0.5
     postponement_days: Annotated[int, Field(strict=True, ge=1, le=365)] = 7
