@@ -56,12 +56,28 @@ def main() -> None:
 def validate(scenario: str) -> None:
     """Check a scenario file (and its history file) without running it."""
     loaded = _load(scenario)
-    _load_history(loaded)
+    history, _ = _load_history(loaded)
     s = loaded.scenario
     click.echo(
         f"ok: {scenario}: '{s.name}', {len(s.issues)} issues, {len(s.actors)} actors, "
         f"{len(s.schedule)} rounds, {len(s.shocks)} shocks, seed {s.seed}"
     )
+    last = max(r.planned_date for r in s.schedule)
+    late = [shock.id for shock in s.shocks if shock.date > last]
+    if late:
+        click.echo(
+            f"note: shocks dated after the last planned meeting ({last}) apply only if "
+            f"a meeting slips past them: {', '.join(late)}",
+            err=True,
+        )
+    if history is not None:
+        unknown = [e.round for e in history.events if e.round not in {r.id for r in s.schedule}]
+        if unknown:
+            click.echo(
+                f"note: the history records rounds this scenario does not have (not "
+                f"compared): {', '.join(unknown)}",
+                err=True,
+            )
     missing = unsourced_numbers(s)
     if missing:
         click.echo(

@@ -46,6 +46,6 @@ def observe_round(outcome: RoundOutcome, round_format: str) -> Observables:
 
 
 def observe_run(log: RunLog, scenario: Scenario) -> list[Observables]:
-    """One ``Observables`` per round of the run, in schedule order."""
+    """One ``Observables`` per round of the run, in the order the rounds were played."""
     formats = {round_.id: round_.format for round_ in scenario.schedule}
     return [observe_round(outcome, formats[outcome.round_id]) for outcome in log.rounds]

@@ -290,14 +290,24 @@ def _range_text(root: type[BaseModel], path: Path) -> str:
         if isinstance(meta, (Ge, Gt)):
             low = meta.ge if isinstance(meta, Ge) else meta.gt
         if isinstance(meta, (Le, Lt)):
-            high = meta.le if isinstance(meta, Le) else meta.lt
+            high = (
+                meta.le
+                if isinstance(meta, Le)
+                else meta.lt - 1
+                if isinstance(meta.lt, int)
+                else meta.lt
+            )
     if low is not None and high is not None:
-        return f"a number from {low:g} to {high:g}"
+        return f"a number from {_bound(low)} to {_bound(high)}"
     if low is not None:
-        return f"a number of at least {low:g}"
+        return f"a number of at least {_bound(low)}"
     if high is not None:
-        return f"a number of at most {high:g}"
+        return f"a number of at most {_bound(high)}"
     return "a number in range"
+
+
+def _bound(value: float) -> str:
+    return str(value) if isinstance(value, int) else f"{value:g}"
 
 
 def _metadata(annotation: object) -> list[object]:
