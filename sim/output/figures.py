@@ -100,23 +100,21 @@ def history_figure(log: RunLog, scenario: Scenario, history: History | None) -> 
     came and stayed. Bottom: how many days each round slipped from its planned date. Filled
     markers are the model; hollow black markers are the record.
     """
-    from matplotlib.figure import Figure
-
     specs = {r.id: r for r in scenario.schedule}
-    figure = Figure(figsize=(11, 8))
-    figure.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.13, hspace=0.12)
-    ax_agree, ax_attend, ax_delay = figure.subplots(3, 1, sharex=True)
+    figure, (ax_agree, ax_attend, ax_delay) = _history_axes()
     for outcome in log.rounds:
         spec = specs[outcome.round_id]
         marker = TRACK_MARKERS.get(spec.track, "o")
-        n_invited = max(len(outcome.invited), 1)
-        present = set(outcome.attended) - set(outcome.walked_out)
         sim_agree = float(np.mean(outcome.agreed)) if outcome.agenda else 0.0
-        sim_attend = len(present & set(outcome.invited)) / n_invited
         color = "tab:green" if sim_agree == 1 else ("tab:orange" if sim_agree > 0 else "tab:red")
         ax_agree.scatter([outcome.date], [sim_agree], marker=marker, s=55, color=color, zorder=3)
         ax_attend.scatter(
-            [outcome.date], [sim_attend], marker=marker, s=55, color="tab:blue", zorder=3
+            [outcome.date],
+            [_present_share(outcome)],
+            marker=marker,
+            s=55,
+            color="tab:blue",
+            zorder=3,
         )
         ax_delay.scatter(
             [outcome.date], [outcome.delay_days], marker=marker, s=55, color="tab:blue", zorder=3
@@ -130,35 +128,66 @@ def history_figure(log: RunLog, scenario: Scenario, history: History | None) -> 
             textcoords="offset points",
         )
         event = history.event(outcome.round_id) if history else None
-        if event is None or event.actual_date is None:
-            continue
-        recorded_agree = [event.agreed[j] for j in outcome.agenda if j in event.agreed]
-        if recorded_agree:
-            rec = float(np.mean(recorded_agree))
-            _recorded_marker(ax_agree, event.actual_date, rec, marker)
+        recorded = _draw_record((ax_agree, ax_attend, ax_delay), event, spec, marker)
+        if recorded is not None:  # a thin line from the model's round to the record's
             ax_agree.plot(
-                [outcome.date, event.actual_date], [sim_agree, rec], color="grey", lw=0.6, zorder=1
+                [outcome.date, event.actual_date],
+                [sim_agree, recorded],
+                color="grey",
+                lw=0.6,
+                zorder=1,
             )
-        if event.attended is not None:
-            left = set(event.walked_out or ())
-            rec_attend = len((set(event.attended) - left) & set(outcome.invited)) / n_invited
-            _recorded_marker(ax_attend, event.actual_date, rec_attend, marker)
-        if event.delay_days is not None:
-            _recorded_marker(ax_delay, event.actual_date, event.delay_days, marker)
+    title = f"{scenario.name}: the model (filled) over the record (hollow), seed {log.seed}"
+    if history is None:
+        title += " (no recorded history given)"
+    _finish_history_axes(figure, (ax_agree, ax_attend, ax_delay), title)
+    return figure
+
+
+def _history_axes():
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(11, 8))
+    figure.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.13, hspace=0.12)
+    return figure, figure.subplots(3, 1, sharex=True)
+
+
+def _present_share(outcome) -> float:
+    """The share of the invited who came and stayed to the end."""
+    present = (set(outcome.attended) - set(outcome.walked_out)) & set(outcome.invited)
+    return len(present) / max(len(outcome.invited), 1)
+
+
+def _draw_record(axes, event, spec, marker: str) -> float | None:
+    """The record's hollow markers for one round; returns its agreed share, if recorded."""
+    if event is None or event.actual_date is None:
+        return None
+    ax_agree, ax_attend, ax_delay = axes
+    agreed = [event.agreed[j] for j in spec.agenda if j in event.agreed]
+    share = float(np.mean(agreed)) if agreed else None
+    if share is not None:
+        _recorded_marker(ax_agree, event.actual_date, share, marker)
+    if event.attended is not None:
+        invited = set(spec.conveners) | set(spec.invitees)
+        present = (set(event.attended) - set(event.walked_out or ())) & invited
+        _recorded_marker(ax_attend, event.actual_date, len(present) / max(len(invited), 1), marker)
+    if event.delay_days is not None:
+        _recorded_marker(ax_delay, event.actual_date, event.delay_days, marker)
+    return share
+
+
+def _finish_history_axes(figure, axes, title: str) -> None:
+    ax_agree, ax_attend, ax_delay = axes
     ax_agree.set_ylabel("share of agenda agreed")
     ax_attend.set_ylabel("share of invitees\npresent to the end")
     ax_delay.set_ylabel("days slipped\nfrom planned date")
     for ax in (ax_agree, ax_attend):
         ax.set_ylim(-0.08, 1.25)
-    for ax in (ax_agree, ax_attend, ax_delay):
+    for ax in axes:
         ax.grid(alpha=0.3)
     ax_delay.tick_params(axis="x", labelrotation=30)
     _legend(figure)
-    title = f"{scenario.name}: the model (filled) over the record (hollow), seed {log.seed}"
-    if history is None:
-        title += " (no recorded history given)"
     figure.suptitle(title)
-    return figure
 
 
 def _recorded_marker(ax, date, value: float, marker: str) -> None:
@@ -193,22 +222,12 @@ def ensemble_history_figure(
     logs: list[RunLog], scenario: Scenario, history: History | None, title: str | None = None
 ) -> Figure:
     """Like ``history_figure``, over many seeds: the median of each round, and a 10-90% band."""
-    from matplotlib.figure import Figure
-
-    specs = {r.id: r for r in scenario.schedule}
-    figure = Figure(figsize=(11, 8))
-    figure.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.13, hspace=0.12)
-    ax_agree, ax_attend, ax_delay = figure.subplots(3, 1, sharex=True)
+    figure, (ax_agree, ax_attend, ax_delay) = _history_axes()
     for round_ in scenario.schedule:
         outcomes = [log.outcome(round_.id) for log in logs]
         marker = TRACK_MARKERS.get(round_.track, "o")
         agree = np.array([np.mean(o.agreed) for o in outcomes])
-        attend = np.array(
-            [
-                len((set(o.attended) - set(o.walked_out)) & set(o.invited)) / max(len(o.invited), 1)
-                for o in outcomes
-            ]
-        )
+        attend = np.array([_present_share(o) for o in outcomes])
         delay = np.array([o.delay_days for o in outcomes], dtype=float)
         date = round_.planned_date + dt.timedelta(days=float(np.median(delay)))
         for ax, values, color in (
@@ -239,28 +258,9 @@ def ensemble_history_figure(
             textcoords="offset points",
         )
         event = history.event(round_.id) if history else None
-        if event is None or event.actual_date is None:
-            continue
-        recorded = [event.agreed[j] for j in round_.agenda if j in event.agreed]
-        if recorded:
-            _recorded_marker(ax_agree, event.actual_date, float(np.mean(recorded)), marker)
-        if event.attended is not None:
-            invited = set(specs[round_.id].conveners) | set(specs[round_.id].invitees)
-            present = (set(event.attended) - set(event.walked_out or ())) & invited
-            _recorded_marker(
-                ax_attend, event.actual_date, len(present) / max(len(invited), 1), marker
-            )
-        if event.delay_days is not None:
-            _recorded_marker(ax_delay, event.actual_date, event.delay_days, marker)
-    ax_agree.set_ylabel("share of agenda agreed")
-    ax_attend.set_ylabel("share of invitees\npresent to the end")
-    ax_delay.set_ylabel("days slipped\nfrom planned date")
-    for ax in (ax_agree, ax_attend):
-        ax.set_ylim(-0.08, 1.25)
-    for ax in (ax_agree, ax_attend, ax_delay):
-        ax.grid(alpha=0.3)
-    ax_delay.tick_params(axis="x", labelrotation=30)
-    _legend(figure)
+        _draw_record((ax_agree, ax_attend, ax_delay), event, round_, marker)
     band = f"median and 10-90% band over {len(logs)} seeds (filled), record (hollow)"
-    figure.suptitle(title or f"{scenario.name}: {band}")
+    _finish_history_axes(
+        figure, (ax_agree, ax_attend, ax_delay), title or f"{scenario.name}: {band}"
+    )
     return figure
