@@ -173,10 +173,7 @@ def _check_bounds(data: dict, parameter: Parameter, targets, located: Located, i
     for end in ("low", "high"):
         value = getattr(parameter, end)
         trial = copy.deepcopy(data)
-        for target in targets:
-            old = get_at(data, target)
-            new = value if parameter.mode == "set" else old * value
-            _set(trial, target, round(new) if isinstance(old, int) else float(new))
+        apply_parameter(trial, data, parameter, targets, value)
         try:
             Scenario.model_validate(trial)
         except ValidationError as exc:
@@ -240,6 +237,16 @@ def _set(data: object, target: Sequence[Key], value: object) -> None:
     get_at(data, target[:-1])[target[-1]] = value  # type: ignore[index]
 
 
+def apply_parameter(
+    data: dict, base: dict, parameter: Parameter, targets: Sequence[tuple[Key, ...]], value: float
+) -> None:
+    """Set (or scale from ``base``) every target of a parameter; integers stay integers."""
+    for target in targets:
+        old = get_at(base, target)
+        new = value if parameter.mode == "set" else old * value
+        _set(data, target, round(new) if isinstance(old, int) else float(new))
+
+
 def _dotted(target: Sequence[Key]) -> str:
     return ".".join(str(k) for k in target)
 
@@ -274,10 +281,7 @@ class Objective:
     def scenario_at(self, x: Sequence[float]) -> Scenario:
         data = copy.deepcopy(self.base)
         for value, parameter, targets in zip(x, self.parameters, self.targets, strict=True):
-            for target in targets:
-                old = get_at(self.base, target)
-                new = value if parameter.mode == "set" else old * value
-                _set(data, target, round(new) if isinstance(old, int) else float(new))
+            apply_parameter(data, self.base, parameter, targets, value)
         scenario = Scenario.model_validate(data)
         problems = cross_checks(scenario, Located(data, {}))
         if problems:

@@ -137,10 +137,11 @@ class NegotiationModel(mesa.Model):
         self.log_.capability.append(self.capability.copy())
         self.log_.reservation.append(self.reservation.copy())
 
-    def _enqueue(self, index: int, not_before: dt.date | None, postponements: int = 0) -> None:
+    def _enqueue(self, index: int, not_before: dt.date | None) -> None:
+        """Queue a track's next round: on its planned date, or after the previous one ended."""
         planned = self.schedule_rounds[index].planned_date
         date = planned if not_before is None else max(planned, not_before)
-        heapq.heappush(self._ready, (date, index, postponements))
+        heapq.heappush(self._ready, (date, index, 0))
 
     def step(self) -> None:
         """Play the next round to meet (postponing rounds whose conveners are not ready)."""
