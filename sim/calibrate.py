@@ -33,14 +33,13 @@ from . import __version__
 from .baselines import nothing_agreed, persistence
 from .history import History, load_history
 from .model import ensemble_seeds, simulate
-from .observables import observe_run
 from .scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 from .scenario.checks import cross_checks
 from .scenario.errors import Problem, describe
 from .scenario.loader import validation_problems
 from .scenario.located import Located, load_located
 from .scenario.schema import Frozen, Identifier, Text
-from .scoring import Score, forecast_from_runs, score
+from .scoring import Score, score, score_runs
 
 Key = str | int
 
@@ -256,12 +255,9 @@ def _dotted(target: Sequence[Key]) -> str:
 
 def ensemble_score(scenario: Scenario, history: History, seeds: Sequence[int]) -> Score:
     """The record scored against each seed's run; the loss of each fact averaged over seeds."""
-    per_seed = []
-    for seed in seeds:
-        log = simulate(scenario, seed, narrate=False)
-        invited = {o.round_id: o.invited for o in log.rounds}
-        per_seed.append(score(forecast_from_runs([observe_run(log, scenario)], invited), history))
-    return Score.mean(per_seed)
+    return score_runs(
+        [simulate(scenario, seed, narrate=False) for seed in seeds], scenario, history
+    )
 
 
 INVALID_CANDIDATE_LOSS = 2.0

@@ -20,6 +20,7 @@ import mesa
 import numpy as np
 
 from .agents import Negotiator
+from .protocols import protocol
 from .rounds import expected_agreement, play_round, postponement_event
 from .runlog import Event, RunLog
 from .scenario import Change, Round, Scenario, Shock
@@ -56,6 +57,8 @@ class NegotiationModel(mesa.Model):
         )
         self.is_observer = np.array([a.role == "observer" for a in actors], dtype=bool)
         self.negotiators = [Negotiator(self, a, i) for i, a in enumerate(actors)]
+        self.actor_names: tuple[str, ...] = tuple(a.name for a in actors)
+        self.protocol = protocol(self.params.protocol)
         self.schedule_rounds = list(scenario.schedule)
         self.pending_shocks: list[Shock] = sorted(scenario.shocks, key=lambda s: s.date)
         self.date = min([scenario.schedule[0].planned_date] + [s.date for s in self.pending_shocks])

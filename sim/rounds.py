@@ -4,7 +4,8 @@
 ``expected_agreement``.)
 
 1. each invitee decides whether to come;
-2. the conveners draft a single negotiating text and redraft it toward the objections;
+2. they bargain under the scenario's rule (``model.protocol``, one module each in
+   ``sim/protocols``): the rule turns the table into a text;
 3. a participant for whom the text is far below its walk-away value walks out;
 4. the participants accept or reject each clause; a clause is agreed when every required
    signatory is present and accepts it;
@@ -23,6 +24,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import behaviour as b
+from .coalitions import coalition_event
+from .protocols import Bargain, Table
 from .runlog import Event, RoundOutcome
 from .scenario import Round
 
@@ -48,7 +51,8 @@ def play_round(
     """Play ``spec`` on ``date`` (the model has already applied the shocks due by then)."""
     seats = _seats(model, spec)
     attending = _attendance(model, spec, seats, date)
-    text, present, walked_out = _negotiate(model, spec, seats, attending, date)
+    bargain, present, walked_out = _negotiate(model, spec, seats, attending, date)
+    text = bargain.text
     # Required signatories are fixed by who came: one who walked out has not signed.
     required = _expected_signatories(model, seats, attending)
     utility = b.clause_utility(model.positions, model.salience, _full_text(model, seats, text))
@@ -62,12 +66,16 @@ def play_round(
     if model.narrate:
         _narrate_votes(model, spec, seats, text, utility, accepted, present, date)
     _narrate_agreement(model, spec, seats, required, present, accepted, agreed, date)
+    if spec.format == "opposition_unification":
+        model.log(
+            coalition_event(model, spec.id, date, seats.agenda, text, required, present, agreed)
+        )
 
     model.record_round_state(utility)
     distance = b.weighted_distance(
         model.positions[:, seats.agenda], model.salience[:, seats.agenda], text
     )
-    _move(model, spec, seats, text, present, date)
+    _move(model, spec, seats, bargain, present, date)
 
     ids = model.actor_ids
     participants = present & ~model.is_observer
@@ -109,23 +117,31 @@ def _mask(model: NegotiationModel, indices: np.ndarray) -> np.ndarray:
     return mask
 
 
-def _draft(model: NegotiationModel, seats: Seats, at_table: np.ndarray) -> np.ndarray:
-    """The conveners' first draft on the agenda issues, from the non-observers at the table."""
-    drafting = at_table & ~model.is_observer
-    weights = (
-        b.draft_weights(
-            model.capability,
-            model.salience,
-            _mask(model, seats.conveners),
-            model.params.convener_weight,
-        )[:, seats.agenda]
-        * drafting[:, None]
+def _table(
+    model: NegotiationModel, seats: Seats, at_table: np.ndarray, objectors: np.ndarray | None = None
+) -> Table:
+    """The agenda columns of the model's arrays, and who is where: what the rule sees."""
+    agenda = seats.agenda
+    return Table(
+        positions=model.positions[:, agenda],
+        salience=model.salience[:, agenda],
+        capability=model.capability,
+        reservation=model.reservation,
+        present=at_table,
+        drafting=at_table & ~model.is_observer,
+        conveners=_mask(model, seats.conveners),
+        objectors=np.zeros_like(at_table) if objectors is None else objectors,
+        params=model.params,
+        actor_names=model.actor_names,
+        issue_ids=tuple(model.issue_ids[j] for j in agenda),
     )
-    positions = model.positions[:, seats.agenda]
-    # Where no drafter cares at all, the plain mean of those drafting (or, failing any, of
-    # those at the table): never of actors who are not there.
-    around = drafting if drafting.any() else at_table
-    return b.weighted_text(positions, weights, fallback=positions[around].mean(axis=0))
+
+
+def _foreseen_text(model: NegotiationModel, seats: Seats) -> np.ndarray:
+    """The text the conveners foresee if every invitee comes, under the scenario's rule."""
+    everyone = _mask(model, seats.invited)
+    required = _expected_signatories(model, seats, everyone)
+    return model.protocol.forecast(_table(model, seats, everyone, _mask(model, required)))
 
 
 def _expected_signatories(
@@ -144,7 +160,7 @@ def expected_agreement(model: NegotiationModel, spec: Round) -> float:
     """
     seats = _seats(model, spec)
     everyone = _mask(model, seats.invited)
-    text = _draft(model, seats, everyone)
+    text = _foreseen_text(model, seats)
     required = _expected_signatories(model, seats, everyone)
     utility = b.clause_utility(
         model.positions[required][:, seats.agenda], model.salience[required][:, seats.agenda], text
@@ -170,7 +186,7 @@ def _attendance(model: NegotiationModel, spec: Round, seats: Seats, date: dt.dat
     """Conveners come; each invitee comes when the expected text beats staying away."""
     params = model.params
     everyone = _mask(model, seats.invited)
-    text = _draft(model, seats, everyone)
+    text = _foreseen_text(model, seats)
     utility = b.clause_utility(
         model.positions[:, seats.agenda], model.salience[:, seats.agenda], text
     )
@@ -198,46 +214,20 @@ def _attendance(model: NegotiationModel, spec: Round, seats: Seats, date: dt.dat
 
 def _negotiate(
     model: NegotiationModel, spec: Round, seats: Seats, attending: np.ndarray, date: dt.date
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Draft, redraft toward objections, then let those who cannot bear the text walk out."""
+) -> tuple[Bargain, np.ndarray, np.ndarray]:
+    """Bargain under the scenario's rule, then let those who cannot bear the text walk out."""
     params = model.params
-    text = _draft(model, seats, attending)
-    model.log(
-        Event(
-            date,
-            "proposed",
-            f"{model.names(seats.conveners)} tabled a text: {_describe_text(model, seats, text)}.",
-            round=spec.id,
-        )
-    )
+    required = _expected_signatories(model, seats, attending)
+    # Only those in the room can object: an absent signatory's objections are not heard.
+    heard = _mask(model, required) & attending
+    bargain = model.protocol.negotiate(_table(model, seats, attending, heard))
+    # Without narration, only the step that ends the bargaining is told.
+    for step in bargain.steps if model.narrate else bargain.steps[-1:]:
+        actor = None if step.actor is None else model.actor_ids[step.actor]
+        model.log(Event(date, step.kind, step.words, round=spec.id, actor=actor))
+    text = bargain.text
     positions = model.positions[:, seats.agenda]
     salience = model.salience[:, seats.agenda]
-    weights = b.draft_weights(
-        model.capability, model.salience, _mask(model, seats.conveners), params.convener_weight
-    )[:, seats.agenda]
-    for draft in range(2, params.max_drafts + 1):
-        required = _expected_signatories(model, seats, attending)
-        accepted = b.accepts(b.clause_utility(positions, salience, text), model.reservation)
-        # Only those in the room can object: an absent signatory's objections are not heard.
-        heard = required[attending[required]]
-        objections = np.zeros_like(accepted)
-        objections[heard] = ~accepted[heard]
-        if not objections.any():
-            break
-        redrafted = b.redraft(text, positions, weights, ~objections, params.redraft_step)
-        if np.allclose(redrafted, text):
-            break  # the objections cannot move the text any further
-        text = redrafted
-        model.log(
-            Event(
-                date,
-                "redrafted",
-                f"Draft {draft}: {model.names(seats.conveners)} moved the text toward the "
-                f"objections of {model.names(np.flatnonzero(objections.any(axis=1)))}: "
-                f"{_describe_text(model, seats, text)}.",
-                round=spec.id,
-            )
-        )
     worth = b.clause_utility(positions, salience, text).mean(axis=1)
     can_leave = attending & ~_mask(model, seats.conveners) & ~model.is_observer
     walked_out = can_leave & (worth < model.reservation - params.walkout_margin)
@@ -253,7 +243,7 @@ def _negotiate(
                 value=float(worth[i]),
             )
         )
-    return text, attending & ~walked_out, walked_out
+    return bargain, attending & ~walked_out, walked_out
 
 
 def _full_text(model: NegotiationModel, seats: Seats, text: np.ndarray) -> np.ndarray:
@@ -261,12 +251,6 @@ def _full_text(model: NegotiationModel, seats: Seats, text: np.ndarray) -> np.nd
     full = np.full(model.n_issues, np.nan)
     full[seats.agenda] = text
     return full
-
-
-def _describe_text(model: NegotiationModel, seats: Seats, text: np.ndarray) -> str:
-    return ", ".join(
-        f"{model.issue_ids[j]} {x:.0f}" for j, x in zip(seats.agenda, text, strict=True)
-    )
 
 
 def _narrate_votes(model, spec, seats, text, utility, accepted, present, date) -> None:
@@ -309,28 +293,38 @@ def _narrate_agreement(model, spec, seats, required, present, accepted, agreed, 
         )
 
 
-def _move(model, spec, seats, text, present, date) -> None:
-    """Concession toward the text, then the pull of patrons and the press of stronger actors."""
+def _move(model, spec, seats, bargain: Bargain, present, date) -> None:
+    """Concession toward the text, then the pull of patrons and the press of stronger actors.
+
+    A rule that moves positions itself (the expected-utility model's challenges) replaces the
+    concession and the pressure; the patrons' pull and the noise apply under every rule.
+    """
     params = model.params
+    text = bargain.text
     movers = present & ~model.is_observer
     if not movers.any():
         return
     before = model.positions.copy()
     positions = model.positions.copy()
     agenda = seats.agenda
-    rate = model.concession * params.concession_scale
-    positions[np.ix_(movers, agenda)] = b.concede(
-        positions[np.ix_(movers, agenda)],
-        model.salience[np.ix_(movers, agenda)],
-        text,
-        rate[movers],
-    )
-    in_room = movers  # observers watch; they do not press
-    target, pushed = b.pressure_targets(
-        positions[in_room], model.salience[in_room], model.capability[in_room]
-    )
+    if bargain.positions is None:
+        rate = model.concession * params.concession_scale
+        positions[np.ix_(movers, agenda)] = b.concede(
+            positions[np.ix_(movers, agenda)],
+            model.salience[np.ix_(movers, agenda)],
+            text,
+            rate[movers],
+        )
+        in_room = movers  # observers watch; they do not press
+        target, pushed = b.pressure_targets(
+            positions[in_room], model.salience[in_room], model.capability[in_room]
+        )
+    else:
+        positions[np.ix_(movers, agenda)] = bargain.positions[movers]
+        target, pushed = positions[movers], np.zeros_like(positions[movers])
     has_patron = model.patron >= 0
     patron_positions = positions[np.maximum(model.patron, 0)]
+    pull = params.patron_pull * (patron_positions - positions) * has_patron[:, None]
     moved = b.pulled(
         positions[movers],
         patron_positions[movers],
@@ -345,6 +339,8 @@ def _move(model, spec, seats, text, present, date) -> None:
     model.positions[:] = positions
     if not model.narrate:
         return
+    for i in np.flatnonzero(movers & has_patron):
+        _narrate_patron_pull(model, spec, int(i), pull[i], date)
     for i in np.flatnonzero(movers):
         agent = model.negotiator(i)
         for k, j in enumerate(agenda):
@@ -363,3 +359,26 @@ def _move(model, spec, seats, text, present, date) -> None:
                         value=float(positions[i, j]),
                     )
                 )
+
+
+def _narrate_patron_pull(model, spec, client: int, pull: np.ndarray, date) -> None:
+    """Patronage in words: how far a patron drew its client toward its own positions."""
+    if np.abs(pull).sum() < MOVE_REPORT_THRESHOLD:
+        return
+    patron = model.negotiator(model.patron[client])
+    issues = np.argsort(-np.abs(pull), kind="stable")[:2]
+    where = " and ".join(
+        f"{model.issue_names[model.issue_ids[j]]} ({pull[j]:+.1f})" for j in issues if pull[j]
+    )
+    model.log(
+        Event(
+            date,
+            "patron_pull",
+            f"{patron.name} drew its client {model.negotiator(client).name} toward its own "
+            f"positions, most on {where}: a client leans on its patron for arms, money and "
+            "protection, and hears its line.",
+            round=spec.id,
+            actor=model.actor_ids[client],
+            value=float(np.abs(pull).sum()),
+        )
+    )

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .history import History
-from .observables import Observables
+from .observables import Observables, observe_run
+from .runlog import RunLog
+from .scenario import Scenario
 
 DELAY_SCALE_DAYS = 30.0
 
@@ -189,3 +191,12 @@ def score(forecasts: Sequence[RoundForecast], history: History) -> Score:
 def _binary(round_id: str, observable: str, key: str, p: float, happened: bool) -> FactScore:
     y = 1.0 if happened else 0.0
     return FactScore(round_id, observable, key, p, y, (p - y) ** 2)
+
+
+def score_runs(logs: Sequence[RunLog], scenario: Scenario, history: History) -> Score:
+    """The record scored against each run; the loss of each fact averaged over the runs."""
+    per_seed = []
+    for log in logs:
+        invited = {o.round_id: o.invited for o in log.rounds}
+        per_seed.append(score(forecast_from_runs([observe_run(log, scenario)], invited), history))
+    return Score.mean(per_seed)

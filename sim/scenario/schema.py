@@ -151,9 +151,16 @@ class Shock(Frozen):
     sources: list[Evidence] = Field(default_factory=list)
 
 
+PROTOCOL_NAMES = ("compromise", "expected_utility", "single_text", "alternating_offers")
+ProtocolName = Literal["compromise", "expected_utility", "single_text", "alternating_offers"]
+
+
 class ModelParams(Frozen):
     """Behavioural constants shared by all actors; see docs/model.md for the equations."""
 
+    protocol: ProtocolName = Field(
+        default="single_text", description="The bargaining rule of every round."
+    )
     convener_weight: Annotated[float, Field(strict=True, ge=0.0, le=100.0)] = 1.0
     max_drafts: Annotated[int, Field(strict=True, ge=1, le=50)] = 6
     redraft_step: Rate = 0.35
@@ -167,6 +174,11 @@ class ModelParams(Frozen):
     postpone_threshold: Unit = 0.5
     postponement_days: Annotated[int, Field(strict=True, ge=1, le=365)] = 7
     max_postponements: Annotated[int, Field(strict=True, ge=0, le=20)] = 3
+    max_offers: Annotated[int, Field(strict=True, ge=1, le=1000)] = 100
+    min_concession: Annotated[float, Field(strict=True, ge=0.001, le=1.0)] = 0.1
+    challenge_rounds: Annotated[int, Field(strict=True, ge=1, le=50)] = 1
+    eu_q: Unit = 1.0
+    eu_t: Unit = 1.0
 
     @model_validator(mode="after")
     def _moves_stay_convex(self) -> ModelParams:

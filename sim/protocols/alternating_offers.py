@@ -1,0 +1,174 @@
+"""Zeuthen's monotonic concession between the two main sides.
+
+Zeuthen (1930), *Problems of Monopoly and Economic Warfare*, Routledge, ch. IV; Harsanyi (1956),
+"Approaches to the bargaining problem before and after the theory of games", *Econometrica*
+24(2): 144-157, who showed that Zeuthen's rule leads to Nash's (1950) bargaining solution; the
+monotonic concession protocol in the form of Rosenschein and Zlotkin (1994), *Rules of
+Encounter*, MIT Press.
+
+Each side opens with its own position. Each round, each side weighs the other's offer: its
+*risk* is the largest probability of breakdown it would accept rather than take that offer,
+
+    z_i = (U_i(own) - U_i(other)) / (U_i(own) - d_i)     (1 if the other's offer is worth <= d_i)
+
+where U_i is the mean worth of the text's clauses to side i and d_i its walk-away value. The
+side less willing to risk a breakdown concedes (both, on a tie), and only just enough that the
+other side becomes the one less willing to risk it. An offer is never worth less than walking
+away to the side making it. Talks end when one side's offer is worth at least as much to the
+other as its own offer.
+
+The two sides are the pair of parties (present, not observers, not conveners) furthest apart,
+distance weighted by the product of their capabilities; the conveners (the guarantors at Astana,
+the envoy at Geneva) stand behind them as patrons, through the pull on positions and attendance
+that every rule shares.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Bargain, Protocol, Step, Table
+from .compromise import compromise_text
+
+GRID = np.linspace(0.0, 1.0, 1001)[1:]  # concession sizes tried: 0.1% of the gap and up
+EPS = 1e-12
+CLOSE = 0.5  # scale points: offers this close on every issue meet in the middle
+
+
+def principals(table: Table) -> tuple[int, int] | None:
+    """The two parties furthest apart, weighted by capability; ``None`` if fewer than two."""
+    parties = np.flatnonzero(table.drafting & ~table.conveners)
+    if parties.size < 2:
+        parties = np.flatnonzero(table.drafting)
+    if parties.size < 2:
+        return None
+    positions = table.positions[parties]
+    distance = np.abs(positions[:, None, :] - positions[None, :, :]).mean(axis=2)
+    weight = table.capability[parties]
+    # The distance alone breaks ties among capability-less parties; the first pair wins ties.
+    score = np.triu(weight[:, None] * weight[None, :] * distance + 1e-9 * distance, k=1)
+    i, k = np.unravel_index(int(np.argmax(score)), score.shape)
+    return int(parties[i]), int(parties[k])
+
+
+def risk(own, other, walk_away):
+    """Zeuthen's risk willingness: the breakdown chance a side would bear rather than give in.
+
+    Works on numbers or arrays; 1 where the other's offer is no better than walking away.
+    """
+    own, other = np.asarray(own, dtype=float), np.asarray(other, dtype=float)
+    hopeless = (other <= walk_away) | (own <= walk_away)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(hopeless, 1.0, (own - other) / np.where(hopeless, 1.0, own - walk_away))
+
+
+def worth(table: Table, who: int, texts: np.ndarray) -> np.ndarray:
+    """The mean clause worth of each text (rows) to actor ``who``."""
+    gaps = np.abs(np.atleast_2d(texts) - table.positions[who])
+    return 1.0 - (table.salience[who] * gaps).mean(axis=1) / 100.0
+
+
+def concession(table: Table, who: int, rival: int, own: np.ndarray, other: np.ndarray):
+    """The smallest move of ``who``'s offer toward ``other`` after which ``rival`` must concede.
+
+    Returns the new offer, or ``None`` when ``who`` cannot move without going below its
+    walk-away value.
+    """
+    sizes = GRID[table.params.min_concession - EPS <= GRID]
+    candidates = own[None, :] + sizes[:, None] * (other - own)[None, :]
+    mine = worth(table, who, candidates)
+    theirs = worth(table, rival, candidates)
+    r_who, r_rival = table.reservation[who], table.reservation[rival]
+    mine_of_other = float(worth(table, who, other)[0])
+    theirs_of_own = float(worth(table, rival, other)[0])
+    allowed = mine >= r_who - EPS
+    risk_who = risk(mine, mine_of_other, r_who)
+    risk_rival = risk(theirs_of_own, theirs, r_rival)
+    enough = allowed & (risk_who > risk_rival + EPS)
+    if enough.any():
+        return candidates[int(np.argmax(enough))]
+    if allowed.any():  # cannot make the rival concede: go as far as it can bear
+        last = int(np.flatnonzero(allowed)[-1])
+        return candidates[last] if not np.allclose(candidates[last], own) else None
+    return None
+
+
+class AlternatingOffers(Protocol):
+    """Offers and counter-offers between two principals; the less risk-willing side concedes."""
+
+    name = "alternating_offers"
+    citation = "Zeuthen (1930); Harsanyi (1956), Econometrica 24(2): 144-157"
+
+    def negotiate(self, table: Table) -> Bargain:
+        pair = principals(table)
+        if pair is None:
+            text = compromise_text(table)
+            words = f"With fewer than two parties at the table, {table.describe(text)} stood."
+            return Bargain(text, (Step("proposed", words),))
+        a, b = pair
+        offers = {a: table.positions[a].copy(), b: table.positions[b].copy()}
+        names = {a: table.actor_names[a], b: table.actor_names[b]} if table.actor_names else {}
+        steps = [
+            Step(
+                "offered",
+                f"{names.get(a, a)} and {names.get(b, b)} opened with their own positions: "
+                f"{table.describe(offers[a])} against {table.describe(offers[b])}.",
+            )
+        ]
+        for _ in range(table.params.max_offers):
+            settled = self._settled(table, a, b, offers)
+            if settled is not None:
+                steps.append(Step("settled", settled[1]))
+                return Bargain(settled[0], tuple(steps))
+            risks = {
+                i: float(
+                    risk(
+                        worth(table, i, offers[i])[0],
+                        worth(table, i, offers[k])[0],
+                        table.reservation[i],
+                    )
+                )
+                for i, k in ((a, b), (b, a))
+            }
+            conceding = [i for i, k in ((a, b), (b, a)) if risks[i] <= risks[k] + EPS]
+            moved = {}
+            for i in conceding:
+                k = b if i == a else a
+                new = concession(table, i, k, offers[i], offers[k])
+                if new is not None:
+                    moved[i] = new
+            if not moved:
+                break
+            for i, new in moved.items():
+                offers[i] = new
+                steps.append(
+                    Step(
+                        "conceded",
+                        f"{names.get(i, i)} conceded (its risk {risks[i]:.2f} was the lower): "
+                        f"{table.describe(new)}.",
+                        actor=i,
+                    )
+                )
+        text = (offers[a] + offers[b]) / 2.0
+        words = (
+            f"No side would concede further; the conveners tabled the midpoint of the last "
+            f"offers: {table.describe(text)}."
+        )
+        steps.append(Step("deadlocked", words))
+        return Bargain(text, tuple(steps))
+
+    @staticmethod
+    def _settled(table: Table, a: int, b: int, offers: dict) -> tuple[np.ndarray, str] | None:
+        """An offer the other side values at least as much as its own ends the talks.
+
+        So do offers within half a scale point of each other on every issue: they meet in the
+        middle (the minimal concessions would otherwise close the last gap only in the limit).
+        """
+        if np.all(np.abs(offers[a] - offers[b]) < CLOSE):
+            text = (offers[a] + offers[b]) / 2.0
+            return text, f"The offers met: {table.describe(text)}."
+        for i, k in ((a, b), (b, a)):
+            if worth(table, k, offers[i])[0] >= worth(table, k, offers[k])[0] - EPS:
+                name = table.actor_names[k] if table.actor_names else k
+                return offers[i], f"{name} took the offer: {table.describe(offers[i])}."
+        return None

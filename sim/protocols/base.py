@@ -1,0 +1,111 @@
+"""The interface every bargaining rule implements, and the table it sees.
+
+A rule answers one question: given who is at the table and what they want, which text comes out
+of the room? Everything around that question (who comes, who walks out, who signs, how positions
+drift between rounds) is shared by all rules and lives in ``sim/rounds.py``, so that comparing two
+rules compares only the bargaining.
+
+A rule is a deterministic function of the table: the model's randomness enters through
+attendance, postponement and the moves between rounds, never through the rule. That keeps each
+rule checkable against a published result computed by hand or by someone else's code.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from ..behaviour import clause_utility
+from ..scenario import ModelParams
+
+
+@dataclass(frozen=True)
+class Table:
+    """One round's table, restricted to the agenda issues (columns) of the model's arrays.
+
+    Masks are over all actors (rows), in the model's id order, so that a rule that breaks a tie
+    by index breaks it the same way whatever the order of the scenario file.
+    """
+
+    positions: np.ndarray  # (actors, agenda issues), 0-100
+    salience: np.ndarray  # (actors, agenda issues), 0-1
+    capability: np.ndarray  # (actors,), 0-1
+    reservation: np.ndarray  # (actors,), 0-1: the worth of walking away
+    present: np.ndarray  # bool (actors,): at the table
+    drafting: np.ndarray  # bool (actors,): present and not observers; they shape the text
+    conveners: np.ndarray  # bool (actors,)
+    objectors: np.ndarray  # bool (actors,): required signatories at the table, who are heard
+    params: ModelParams
+    actor_names: tuple[str, ...] = ()
+    issue_ids: tuple[str, ...] = ()
+
+    def utility(self, text: np.ndarray) -> np.ndarray:
+        """Each clause's worth to each actor (actors x agenda issues)."""
+        return clause_utility(self.positions, self.salience, text)
+
+    def worth(self, text: np.ndarray) -> np.ndarray:
+        """The whole text's worth to each actor: the mean worth of its clauses."""
+        return self.utility(text).mean(axis=1)
+
+    def fallback(self) -> np.ndarray:
+        """The plain mean of those drafting (or, failing any, of those present)."""
+        around = self.drafting if self.drafting.any() else self.present
+        if not around.any():
+            around = np.ones_like(self.present)
+        return self.positions[around].mean(axis=0)
+
+    def names(self, indices: Sequence[int] | np.ndarray) -> str:
+        """'Russia, Turkey and Iran': for the narrative."""
+        names = [self.actor_names[int(i)] for i in indices]
+        if len(names) <= 1:
+            return names[0] if names else "nobody"
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    def describe(self, text: np.ndarray) -> str:
+        """'transition 50, ceasefire 80': a text in words."""
+        return ", ".join(f"{issue} {x:.0f}" for issue, x in zip(self.issue_ids, text, strict=True))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move of the bargaining (a draft, an offer, a concession), told in words."""
+
+    kind: str
+    words: str
+    actor: int | None = None
+
+
+@dataclass(frozen=True)
+class Bargain:
+    """What a rule produced: the text on the table at the end, and how it got there.
+
+    ``positions`` is set only by rules whose theory says how the actors' positions move during
+    the meeting (the expected-utility model's challenges); the model then takes those positions
+    instead of its own concession and pressure steps.
+    """
+
+    text: np.ndarray
+    steps: tuple[Step, ...] = field(default=())
+    positions: np.ndarray | None = None
+
+
+class Protocol(ABC):
+    """A bargaining rule: one small class per theory, registered under the scenario's name."""
+
+    name: ClassVar[str]
+    citation: ClassVar[str]
+
+    @abstractmethod
+    def negotiate(self, table: Table) -> Bargain:
+        """Bargain at ``table``; return the final text and the steps that led to it."""
+
+    def forecast(self, table: Table) -> np.ndarray:
+        """The text the conveners expect before the round (for attendance and postponement).
+
+        By default the whole bargain, played in the mind; a rule may foresee less.
+        """
+        return self.negotiate(table).text
