@@ -216,5 +216,51 @@ def calibrate(spec: str, budget, workers) -> None:
         sys.exit(INTERRUPTED)  # what was found is written; the exit code says it is unfinished
 
 
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Override the scenario's seed.")
+@click.option(
+    "--seeds",
+    type=click.IntRange(1, 10_000),
+    default=20,
+    show_default=True,
+    help="Runs per rule (seeds drawn from --seed; the same seeds for every rule).",
+)
+@click.option(
+    "--figure",
+    "figure_path",
+    type=click.Path(dir_okay=False),
+    help="Where to write the comparison figure (default: runs/<scenario>-protocols.png).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace --figure if it exists.")
+def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> None:
+    """Run a scenario under every bargaining rule and compare them with the record."""
+    from .comparison import compare_protocols, comparison_table
+    from .model import ensemble_seeds
+    from .output import write_file_atomically
+    from .output.figures import png_bytes, protocol_comparison_figure
+
+    loaded = _load(scenario, seed)
+    history, _ = _load_history(loaded)
+    target = Path(figure_path or f"runs/{Path(scenario).stem}-protocols.png")
+    if target.exists() and not overwrite:
+        _fail(f"error: {target} exists already; pass --overwrite to replace it")
+    if target.exists() and not target.is_file():
+        _fail(f"error: {target} is not a file; refusing to replace it")
+    results = compare_protocols(
+        loaded.scenario, history, ensemble_seeds(loaded.scenario.seed, seeds)
+    )
+    png = png_bytes(protocol_comparison_figure(results, loaded.scenario, history))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_file_atomically(target, png)
+    except OSError as exc:
+        _fail(f"error: cannot write the figure {target}: {exc}")
+    click.echo(comparison_table(results))
+    if history is None:
+        click.echo("(no recorded history given: no losses)")
+    click.echo(f"wrote {target}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

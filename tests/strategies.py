@@ -7,6 +7,7 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from sim.scenario import Scenario
+from sim.scenario.schema import PROTOCOL_NAMES
 
 ROLES = ["guarantor", "government", "opposition", "mediator", "observer"]
 unit = st.floats(0.0, 1.0, allow_nan=False)
@@ -14,7 +15,9 @@ scale = st.floats(0.0, 100.0, allow_nan=False)
 
 
 @st.composite
-def scenarios(draw, max_actors: int = 7, max_issues: int = 4, max_rounds: int = 6) -> Scenario:
+def scenarios(
+    draw, max_actors: int = 7, max_issues: int = 4, max_rounds: int = 6, protocol: str | None = None
+) -> Scenario:
     n_issues = draw(st.integers(1, max_issues))
     n_actors = draw(st.integers(2, max_actors))
     issues = [f"i{j}" for j in range(n_issues)]
@@ -87,6 +90,7 @@ def scenarios(draw, max_actors: int = 7, max_issues: int = 4, max_rounds: int = 
             }
         )
     model = {
+        "protocol": protocol or draw(st.sampled_from(PROTOCOL_NAMES)),
         "position_noise": draw(st.floats(0.0, 10.0)),
         "attendance_noise": draw(st.floats(0.0, 0.3)),
         "max_postponements": draw(st.integers(0, 3)),

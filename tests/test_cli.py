@@ -167,3 +167,22 @@ def test_history_mistakes_are_bad_input(tmp_path, mini_text):
     assert done.returncode == 2 and "h.yaml:3: events[1].round: expected one event per round" in (
         done.stderr
     )
+
+
+def test_compare_draws_every_rule_against_the_record(tmp_path):
+    figure = tmp_path / "rules.png"
+    flagship = str(Path(__file__).resolve().parent.parent / "scenarios" / "astana_2017.yaml")
+    result = cli("compare", flagship, "--seeds", "2", "--figure", str(figure))
+    assert result.returncode == 0, result.stderr
+    for rule in ("compromise", "expected_utility", "single_text", "alternating_offers"):
+        assert rule in result.stdout
+    assert figure.read_bytes().startswith(b"\x89PNG")
+    again = cli("compare", flagship, "--seeds", "2", "--figure", str(figure))
+    assert again.returncode == 2 and "--overwrite" in again.stderr
+    before = figure.read_bytes()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"extends: {flagship}\nmodel: {{protocol: nash}}\n")
+    refused = cli("compare", str(bad), "--figure", str(figure), "--overwrite")
+    assert refused.returncode == 2 and "model.protocol" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert figure.read_bytes() == before  # nothing already written is lost

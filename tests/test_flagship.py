@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sim.comparison import with_protocol
 from sim.history import load_history
 from sim.model import simulate
 from sim.output import run_files
 from sim.scenario import load_scenario, unsourced_numbers
+from sim.scenario.schema import PROTOCOL_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "scenarios" / "astana_2017.yaml"
@@ -176,3 +178,34 @@ def test_the_shipped_fit_spec_is_valid():
     loaded = load_spec(ROOT / "calibration" / "fit.yaml")
     assert set(loaded.spec.training).isdisjoint(loaded.spec.held_out)
     assert len(loaded.spec.training) + len(loaded.spec.held_out) == 18
+
+
+@pytest.mark.parametrize("rule", PROTOCOL_NAMES)
+def test_the_flagship_runs_under_every_rule(flagship, history, rule):
+    """Every rule plays the whole year and reproduces most of the record's facts; the rules
+    differ somewhere (they are not one mechanic under four names)."""
+    log = simulate(with_protocol(flagship.scenario, rule))
+    played = [o.round_id for o in log.rounds]
+    assert sorted(played) == sorted(r.id for r in flagship.scenario.schedule)
+    assert run_files(log, flagship.scenario, figures=False) == run_files(
+        simulate(with_protocol(flagship.scenario, rule)), flagship.scenario, figures=False
+    )
+    kinds = Counter(e.kind for e in log.events)
+    assert kinds["shock"] == len(flagship.scenario.shocks)
+    assert kinds["coalition_formed"] + kinds["coalition_failed"] == 2  # the two Riyadh meetings
+    assert kinds["patron_pull"] > 0
+
+
+def test_the_rules_tell_different_stories(flagship):
+    texts = {
+        rule: simulate(with_protocol(flagship.scenario, rule), narrate=False).outcome("geneva_4")
+        for rule in PROTOCOL_NAMES
+    }
+    assert len({outcome.text for outcome in texts.values()}) == len(PROTOCOL_NAMES)
+
+
+def test_the_riyadh_failure_names_a_red_line(baseline):
+    failed = [e for e in baseline.events if e.kind == "coalition_failed"]
+    assert {e.round for e in failed} == {"riyadh_1", "riyadh_2"}
+    reasons = " ".join(e.text for e in failed)
+    assert "red line" in reasons or "not at the table" in reasons

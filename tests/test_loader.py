@@ -247,6 +247,23 @@ CASES = [
         "expected a list or one of 'attendees'; found 'attendee'",
     ),
     (
+        "an unknown bargaining rule",
+        "seed: 11\n",
+        "seed: 11\nmodel: {protocol: zeuthen}\n",
+        6,
+        "model.protocol",
+        "expected one of 'compromise', 'expected_utility', 'single_text' or "
+        "'alternating_offers'; found 'zeuthen'",
+    ),
+    (
+        "a concession of nothing",
+        "seed: 11\n",
+        "seed: 11\nmodel: {min_concession: 0}\n",
+        6,
+        "model.min_concession",
+        "expected a number from 0.001 to 1; found 0",
+    ),
+    (
         "an issue named like a type",
         "positions: {truce: 40, power: 5, aid: 30}",
         "positions: {truce: 40, power: 5, aid: 300}",

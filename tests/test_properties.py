@@ -10,12 +10,20 @@ from strategies import scenarios
 from sim import behaviour as b
 from sim.model import simulate
 from sim.output import run_files
+from sim.protocols.alternating_offers import AlternatingOffers
+from sim.protocols.base import Table
+from sim.protocols.expected_utility import challenge_round
+from sim.scenario import ModelParams
+from sim.scenario.schema import PROTOCOL_NAMES
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+RULES = st.sampled_from(PROTOCOL_NAMES)
+
+
 @FAST
-@given(scenarios())
+@given(RULES.flatmap(lambda rule: scenarios(protocol=rule)))
 def test_positions_stay_on_their_scale(scenario):
     log = simulate(scenario)
     positions = log.position_array()
@@ -24,7 +32,7 @@ def test_positions_stay_on_their_scale(scenario):
 
 
 @FAST
-@given(scenarios())
+@given(RULES.flatmap(lambda rule: scenarios(protocol=rule)))
 def test_every_agreement_is_acceptable_to_every_signatory(scenario):
     log = simulate(scenario)
     for r, outcome in enumerate(log.rounds):
@@ -87,3 +95,80 @@ def test_narration_changes_no_outcome(scenario):
     assert [e for e in full.events if e.kind in decisions] == [
         e for e in quiet.events if e.kind in decisions
     ]
+
+
+@FAST
+@given(RULES.flatmap(lambda rule: scenarios(protocol=rule)))
+def test_every_rule_tables_a_text_within_the_hull_of_those_bargaining(scenario):
+    """All four rules promise it: a weighted mean or median, a redraft toward objectors, or
+    offers that move along the line between the two sides' positions."""
+    log = simulate(scenario)
+    observers = {a.id for a in scenario.actors if a.role == "observer"}
+    for r, outcome in enumerate(log.rounds):
+        bargaining = [a for a in outcome.attended if a not in observers] or list(outcome.attended)
+        rows = [log.actor_ids.index(a) for a in bargaining]
+        for k, issue in enumerate(outcome.agenda):
+            column = log.positions[r][rows, log.issue_ids.index(issue)]
+            assert column.min() - 1e-9 <= outcome.text[k] <= column.max() + 1e-9, scenario.model
+
+
+@FAST
+@given(
+    st.integers(2, 9).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.floats(0, 100), min_size=n, max_size=n),
+            st.lists(st.floats(0.01, 1), min_size=n, max_size=n),
+            st.lists(st.floats(0, 1), min_size=n, max_size=n),
+        )
+    )
+)
+def test_challenges_move_actors_only_within_the_hull_of_positions(data):
+    x, c, s = (np.array(v) for v in data)
+    span = float(x.max() - x.min())
+    if span <= 0:
+        return
+    new, offers = challenge_round(x, c, s, span)
+    assert np.all(new >= x.min() - 1e-9) and np.all(new <= x.max() + 1e-9)
+    for offer in offers:  # every move is toward the proposer, never past it
+        lo, hi = sorted((x[offer.receiver], x[offer.proposer]))
+        assert lo - 1e-9 <= new[offer.receiver] <= hi + 1e-9
+
+
+@FAST
+@given(
+    st.tuples(
+        st.floats(0, 100),
+        st.floats(0, 100),
+        st.floats(0.05, 1),
+        st.floats(0.05, 1),
+        st.floats(0, 0.6),
+        st.floats(0, 0.6),
+    )
+)
+def test_zeuthen_lands_near_the_nash_bargaining_solution(case):
+    """Harsanyi (1956): Zeuthen's rule leads to the deal that maximises the Nash product."""
+    pa, pb, sa, sb, da, db = case
+    table = Table(
+        positions=np.array([[pa], [pb]]),
+        salience=np.array([[sa], [sb]]),
+        capability=np.ones(2),
+        reservation=np.array([da, db]),
+        present=np.ones(2, bool),
+        drafting=np.ones(2, bool),
+        conveners=np.zeros(2, bool),
+        objectors=np.ones(2, bool),
+        params=ModelParams(),
+        actor_names=("A", "B"),
+        issue_ids=("i",),
+    )
+    text = AlternatingOffers().negotiate(table).text[0]
+    lo, hi = sorted((pa, pb))
+    assert lo - 1e-9 <= text <= hi + 1e-9
+    grid = np.linspace(lo, hi, 20001)
+    gain_a = 1 - sa * np.abs(grid - pa) / 100 - da
+    gain_b = 1 - sb * np.abs(grid - pb) / 100 - db
+    feasible = (gain_a >= 0) & (gain_b >= 0)
+    if feasible.sum() < 2 or hi - lo < 1:
+        return  # no deal both prefer to breaking off: nothing to compare with
+    nash = grid[feasible][np.argmax((gain_a * gain_b)[feasible])]
+    assert abs(text - nash) <= 1.0 + 0.02 * (hi - lo)

@@ -264,3 +264,65 @@ def ensemble_history_figure(
         figure, (ax_agree, ax_attend, ax_delay), title or f"{scenario.name}: {band}"
     )
     return figure
+
+
+RULE_COLORS = ("tab:purple", "tab:red", "tab:green", "tab:blue", "tab:orange", "tab:brown")
+
+
+def protocol_comparison_figure(results, scenario: Scenario, history: History | None) -> Figure:
+    """Each bargaining rule's share of each round's agenda agreed, over the record.
+
+    ``results`` are ``comparison.RuleResult``s. Top: the mean over the seeds of each rule, one
+    line per rule, the record as hollow black markers. Bottom: each rule's loss against the
+    record (lower is better), when a record is given.
+    """
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(11, 7.5))
+    figure.subplots_adjust(left=0.15, right=0.97, top=0.92, bottom=0.08, hspace=0.45)
+    ax_agree, ax_loss = figure.subplots(2, 1, gridspec_kw={"height_ratios": [2.2, 1]})
+    rounds = list(scenario.schedule)
+    x = np.arange(len(rounds))
+    offset = np.linspace(-0.15, 0.15, max(len(results), 1))
+    for k, result in enumerate(results):
+        shares = [
+            np.mean([np.mean(log.outcome(r.id).agreed) for log in result.logs]) for r in rounds
+        ]
+        color = RULE_COLORS[k % len(RULE_COLORS)]
+        ax_agree.plot(x + offset[k], shares, "-o", ms=5, lw=1.2, color=color, label=result.protocol)
+    labelled = False
+    for position, round_ in zip(x, rounds, strict=True):
+        event = history.event(round_.id) if history is not None else None
+        agreed = [event.agreed[j] for j in round_.agenda if event and j in event.agreed]
+        if agreed:
+            ax_agree.scatter(
+                [position],
+                [np.mean(agreed)],
+                s=130,
+                facecolors="none",
+                edgecolors="black",
+                zorder=4,
+                label=None if labelled else "record",
+            )
+            labelled = True
+    ax_agree.set_xticks(x, [r.id for r in rounds], rotation=45, ha="right", fontsize=8)
+    ax_agree.set_ylim(-0.08, 1.12)
+    ax_agree.set_ylabel("share of agenda agreed\n(mean over seeds)")
+    ax_agree.grid(alpha=0.3)
+    ax_agree.legend(fontsize=8, ncol=len(results) + 1, loc="upper center", frameon=False)
+    scored = [r for r in results if r.score is not None]
+    if scored:
+        losses = [r.score.loss for r in scored]
+        colors = [RULE_COLORS[k % len(RULE_COLORS)] for k in range(len(scored))]
+        ax_loss.barh([r.protocol for r in scored], losses, color=colors)
+        for k, loss in enumerate(losses):
+            ax_loss.annotate(f"{loss:.3f}", (loss, k), xytext=(3, -3), textcoords="offset points")
+        ax_loss.set_xlabel(
+            "loss against the record (Brier and delay, mean per fact; lower is better)"
+        )
+        ax_loss.invert_yaxis()
+    else:
+        ax_loss.set_axis_off()
+    seeds = len(results[0].logs) if results else 0
+    figure.suptitle(f"{scenario.name}: the bargaining rules against the record, {seeds} seeds each")
+    return figure
