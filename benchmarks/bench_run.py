@@ -19,9 +19,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sim.comparison import with_protocol  # noqa: E402
 from sim.model import simulate  # noqa: E402
 from sim.output import run_files  # noqa: E402
 from sim.scenario import Scenario, load_scenario  # noqa: E402
+from sim.scenario.schema import PROTOCOL_NAMES  # noqa: E402
 
 
 def timed(function, repeat: int) -> float:
@@ -87,6 +89,10 @@ def main() -> None:
     print(f"  (no prose){timed(lambda: simulate(scenario, narrate=False), 20) * 1000:8.1f} ms")
     print(f"  tables    {timed(lambda: run_files(log, scenario, figures=False), 5) * 1000:8.1f} ms")
     print(f"  + figures {timed(lambda: run_files(log, scenario), 3) * 1000:8.1f} ms")
+    for rule in PROTOCOL_NAMES:
+        variant = with_protocol(scenario, rule)
+        quiet = timed(lambda variant=variant: simulate(variant, narrate=False), 10)
+        print(f"  {rule:<20} {quiet * 1000:8.1f} ms (no prose)")
     for n_actors, n_issues, n_rounds in ((50, 10, 100), (200, 20, 300)):
         big = synthetic(n_actors, n_issues, min(n_rounds, 336))
         full = timed(lambda big=big: simulate(big), 3)
@@ -95,6 +101,10 @@ def main() -> None:
             f"synthetic {n_actors} actors x {n_issues} issues x {len(big.schedule)} rounds: "
             f"{full * 1000:8.1f} ms narrated, {quiet * 1000:8.1f} ms decisions only"
         )
+        for rule in PROTOCOL_NAMES:
+            variant = with_protocol(big, rule)
+            quiet = timed(lambda variant=variant: simulate(variant, narrate=False), 1)
+            print(f"  {rule:<20} {quiet * 1000:8.1f} ms (no prose)")
 
 
 if __name__ == "__main__":

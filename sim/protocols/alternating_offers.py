@@ -138,21 +138,25 @@ class AlternatingOffers(Protocol):
                 if new is not None:
                     moved[i] = new
             if not moved:
+                ending = "the side whose turn it was to concede could not without walking away"
                 break
             for i, new in moved.items():
+                k = b if i == a else a
                 offers[i] = new
                 steps.append(
                     Step(
                         "conceded",
-                        f"{names.get(i, i)} conceded (its risk {risks[i]:.2f} was the lower): "
-                        f"{table.describe(new)}.",
+                        f"{names.get(i, i)} conceded (its risk {risks[i]:.2f}, "
+                        f"{names.get(k, k)}'s {risks[k]:.2f}): {table.describe(new)}.",
                         actor=i,
                     )
                 )
+        else:
+            ending = f"after {table.params.max_offers} rounds of offers the sides had not met"
         text = (offers[a] + offers[b]) / 2.0
         words = (
-            f"No side would concede further; the conveners tabled the midpoint of the last "
-            f"offers: {table.describe(text)}."
+            f"Deadlock: {ending}; the conveners tabled the midpoint of the last offers: "
+            f"{table.describe(text)}."
         )
         steps.append(Step("deadlocked", words))
         return Bargain(text, tuple(steps))

@@ -42,23 +42,31 @@ def weighted_median(x: np.ndarray, weights: np.ndarray) -> float:
     return float(x[order][k])
 
 
-def votes(x: np.ndarray, c: np.ndarray, s: np.ndarray, r: np.ndarray, span: float) -> np.ndarray:
-    """v[k, a, b] = c_k s_k ((|x_k - x_b| / span)^r_k - (|x_k - x_a| / span)^r_k).
+VOTER_BLOCK = 64  # voters summed at a time: memory stays (block x n x n), whatever n
 
-    Actor k's vote for position a over position b: positive when a is nearer to k.
+
+def success_probability(
+    x: np.ndarray, c: np.ndarray, s: np.ndarray, r: np.ndarray, span: float
+) -> np.ndarray:
+    """P[i, j]: the chance i's challenge of j succeeds, from the votes of every actor.
+
+    Actor k's vote for position a over position b is
+    v_k(a, b) = c_k s_k ((|x_k - x_b| / span)^r_k - (|x_k - x_a| / span)^r_k), positive when a
+    is nearer to k. P[i, j] is the votes for i over j over all the votes cast on every pair, the
+    normalisation of Scholz et al.'s code; zero where i and j stand together.
     """
-    d = np.abs(x[:, None] - x[None, :]) / span  # d[k, a]
-    power = d ** r[:, None]
-    return (c * s)[:, None, None] * (power[:, None, :] - power[:, :, None])
-
-
-def success_probability(votes_: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """P[i, j]: the votes for i over j, over all the votes cast on every pair (Scholz et al.).
-
-    Zero where the two hold the same position: there is nothing to challenge.
-    """
-    total = np.abs(votes_).sum()
-    support = np.clip(votes_, 0.0, None).sum(axis=0)
+    n = x.size
+    weight = c * s
+    power = (np.abs(x[:, None] - x[None, :]) / span) ** r[:, None]  # power[k, a]
+    # Sum over ordered pairs of |y_a - y_b| is 2 sum_i (2i - n + 1) y_(i) for sorted y.
+    ranks = 2.0 * np.arange(n) - n + 1.0
+    total = 2.0 * float(weight @ (np.sort(power, axis=1) @ ranks))
+    support = np.zeros((n, n))
+    for start in range(0, n, VOTER_BLOCK):
+        block = slice(start, start + VOTER_BLOCK)
+        gain = power[block, None, :] - power[block, :, None]  # [k, a, b]: v_k(a, b) / w_k
+        np.maximum(gain, 0.0, out=gain)
+        support += np.tensordot(weight[block], gain, axes=1)
     p = support / total if total > 0 else np.zeros_like(support)
     return np.where(x[:, None] == x[None, :], 0.0, p)
 
@@ -68,7 +76,34 @@ def _u(base: np.ndarray, r: np.ndarray | float) -> np.ndarray:
     return 2.0 - 4.0 * np.clip(base, 0.0, None) ** r
 
 
-def challenge_utility(
+def challenge_value(
+    d: np.ndarray,
+    to_median: np.ndarray,
+    s_target: np.ndarray,
+    p: np.ndarray,
+    r: np.ndarray | float,
+    q: float,
+    t: float,
+) -> np.ndarray:
+    """A challenger's expected utility of challenging a target (element by element):
+
+        E = s_t (P U_s + (1 - P) U_f) + (1 - s_t) U_s - Q U_sq - (1 - Q)(T U_b + (1 - T) U_w)
+
+    ``d`` is their distance and ``to_median`` the challenger's distance to the median, both over
+    the issue's range; ``r`` is the risk exponent of whoever does the reckoning.
+    """
+    u_success = _u(0.5 - 0.5 * d, r)
+    u_failure = _u(0.5 + 0.5 * d, r)
+    u_better = _u(0.5 - 0.25 * (to_median + d), r)
+    u_worse = _u(0.5 + 0.25 * (to_median + d), r)
+    u_status_quo = _u(np.full_like(d, 0.5), r)
+    resisted = s_target * (p * u_success + (1.0 - p) * u_failure)
+    unresisted = (1.0 - s_target) * u_success
+    quiet = q * u_status_quo + (1.0 - q) * (t * u_better + (1.0 - t) * u_worse)
+    return resisted + unresisted - quiet
+
+
+def perceived_challenges(
     x: np.ndarray,
     s: np.ndarray,
     p: np.ndarray,
@@ -77,25 +112,16 @@ def challenge_utility(
     median: float,
     q: float,
     t: float,
-) -> np.ndarray:
-    """E[o, i, j]: actor i's expected utility of challenging j, as actor o perceives it.
-
-    The perceiver's risk exponent r_o is used throughout (Bueno de Mesquita's convention):
-
-        E = s_j (P_ij U_s + (1 - P_ij) U_f) + (1 - s_j) U_s - Q U_sq - (1 - Q)(T U_b + (1 - T) U_w)
-    """
-    d = np.abs(x[:, None] - x[None, :]) / span  # d[i, j]
-    to_median = np.abs(x - median)[:, None] / span
-    rr = r[:, None, None]
-    u_success = _u(0.5 - 0.5 * d[None], rr)
-    u_failure = _u(0.5 + 0.5 * d[None], rr)
-    u_better = _u(0.5 - 0.25 * (to_median + d)[None], rr)
-    u_worse = _u(0.5 + 0.25 * (to_median + d)[None], rr)
-    u_status_quo = _u(np.full_like(r, 0.5), r)[:, None, None]
-    resisted = s[None, None, :] * (p[None] * u_success + (1.0 - p[None]) * u_failure)
-    unresisted = (1.0 - s[None, None, :]) * u_success
-    quiet = q * u_status_quo + (1.0 - q) * (t * u_better + (1.0 - t) * u_worse)
-    return resisted + unresisted - quiet
+) -> tuple[np.ndarray, np.ndarray]:
+    """As each actor i reckons them, with its own risk exponent r_i (Bueno de Mesquita's
+    convention): ``own[i, j]``, i's expected utility of challenging j, and ``theirs[i, j]``,
+    j's expected utility of challenging i."""
+    d = np.abs(x[:, None] - x[None, :]) / span
+    to_median = np.abs(x - median) / span
+    reckoner = r[:, None]
+    own = challenge_value(d, to_median[:, None], s[None, :], p, reckoner, q, t)
+    theirs = challenge_value(d, to_median[None, :], s[:, None], p.T, reckoner, q, t)
+    return own, theirs
 
 
 def risk_exponents(
@@ -105,13 +131,13 @@ def risk_exponents(
 
     With risk neutrality (r = 1) all round, an actor's danger is the sum of everyone else's
     expected utility of challenging it; R_i rescales it to [-1, 1] between the safest and the
-    most exposed actor, so r runs from 2 (most exposed: risk averse) to 1/2.
+    most exposed actor, so r runs from 1/2 (most exposed) to 2 (safest).
     """
     n = x.size
     neutral = np.ones(n)
-    p = success_probability(votes(x, c, s, neutral, span), x)
-    eu = challenge_utility(x, s, p, neutral, span, median, q, t)[0]  # all perceivers alike
-    danger = (eu * (1.0 - np.eye(n))).sum(axis=0)  # column k: challenges against k
+    p = success_probability(x, c, s, neutral, span)
+    challenges, _ = perceived_challenges(x, s, p, neutral, span, median, q, t)
+    danger = (challenges * (1.0 - np.eye(n))).sum(axis=0)  # column k: challenges against k
     low, high = danger.min(), danger.max()
     if high - low <= 0:
         return neutral
@@ -131,38 +157,60 @@ class Offer:
     position: float
 
 
+def classify_offers(
+    own: np.ndarray, theirs: np.ndarray, x: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair's offer from the receiver's (row's) view: its kind (0 confrontation, 1
+    compromise, 2 capitulation, 3 none) and the position it would move the receiver to.
+
+    With a = own[i, j] and b = theirs[i, j]: a confrontation i expects to lose if b > a > 0;
+    a compromise if b > 0 > a and b > |a| (i moves |a/b| of the way to j); a capitulation if
+    b > 0 > a and b < |a|. Nothing passes between actors who stand together.
+    """
+    a, b = own, theirs
+    apart = x[:, None] != x[None, :]
+    weaker = (b > 0) & (a < 0)
+    kinds = np.select(
+        [apart & (b > a) & (a > 0), apart & weaker & (b > -a), apart & weaker & (b < -a)],
+        [0, 1, 2],
+        default=3,
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(kinds == 1, np.abs(a / np.where(b == 0, 1.0, b)), 1.0)
+    return kinds, x[:, None] + share * (x[None, :] - x[:, None])
+
+
 def challenge_round(
     x: np.ndarray, c: np.ndarray, s: np.ndarray, span: float, q: float = 1.0, t: float = 1.0
 ) -> tuple[np.ndarray, list[Offer]]:
-    """One round of challenges on one issue: the new positions and the offers taken."""
+    """One round of challenges on one issue: the new positions and the offers taken.
+
+    Each actor takes the most compelling kind of offer it received and, within it, the one
+    that moves it least (ties to the first proposer in id order); all move at once.
+    """
     median = weighted_median(x, c * s)
     r = risk_exponents(x, c, s, span, median, q, t)
-    p = success_probability(votes(x, c, s, r, span), x)
-    eu = challenge_utility(x, s, p, r, span, median, q, t)
-    n = x.size
+    p = success_probability(x, c, s, r, span)
+    own, theirs = perceived_challenges(x, s, p, r, span, median, q, t)
+    kinds, targets = classify_offers(own, theirs, x)
+    best_kind = kinds.min(axis=1)
+    move = np.where(kinds == best_kind[:, None], np.abs(targets - x[:, None]), np.inf)
+    proposer = np.argmin(move, axis=1)
     new = x.copy()
     taken = []
-    for i in range(n):
-        own, theirs = eu[i, i, :], eu[i, :, i]  # as i sees it: i on j, and j on i
-        best: tuple | None = None
-        for j in range(n):
-            if x[j] == x[i]:
-                continue
-            a, b = float(own[j]), float(theirs[j])
-            if b > a > 0:
-                kind, position = 0, float(x[j])
-            elif b > 0 > a and b > abs(a):
-                kind, position = 1, float(x[i] + (x[j] - x[i]) * abs(a / b))
-            elif b > 0 > a and b < abs(a):
-                kind, position = 2, float(x[j])
-            else:
-                continue
-            key = (kind, abs(position - x[i]), j)
-            if best is None or key < best[0]:
-                best = (key, Offer(i, j, OFFER_KINDS[kind], a, b, position))
-        if best is not None:
-            new[i] = best[1].position
-            taken.append(best[1])
+    for i in np.flatnonzero(best_kind < 3):
+        j = int(proposer[i])
+        new[i] = targets[i, j]
+        taken.append(
+            Offer(
+                int(i),
+                j,
+                OFFER_KINDS[int(best_kind[i])],
+                float(own[i, j]),
+                float(theirs[i, j]),
+                float(targets[i, j]),
+            )
+        )
     return new, taken
 
 
@@ -171,6 +219,21 @@ class ExpectedUtility(Protocol):
 
     name = "expected_utility"
     citation = "Bueno de Mesquita (1994); Scholz, Calbert and Smith (2011), JTP 23(4): 510-531"
+
+    def forecast(self, table: Table) -> np.ndarray:
+        # Before the meeting the conveners foresee the median voter position of the positions
+        # as they stand: the challenges happen at the table.
+        who = np.flatnonzero(table.drafting)
+        if who.size == 0:
+            return table.fallback()
+        return self._medians(table, table.positions, who)
+
+    @staticmethod
+    def _medians(table: Table, positions: np.ndarray, who: np.ndarray) -> np.ndarray:
+        weights = table.capability[who, None] * table.salience[who]
+        return np.array(
+            [weighted_median(positions[who, k], weights[:, k]) for k in range(positions.shape[1])]
+        )
 
     def negotiate(self, table: Table) -> Bargain:
         params = table.params
@@ -191,12 +254,7 @@ class ExpectedUtility(Protocol):
                 x, offers = challenge_round(x, c, s, span, params.eu_q, params.eu_t)
                 steps += [self._step(table, who, k, offer) for offer in offers]
             positions[who, k] = x
-        text = np.array(
-            [
-                weighted_median(positions[who, k], c * table.salience[who, k])
-                for k in range(positions.shape[1])
-            ]
-        )
+        text = self._medians(table, positions, who)
         conveners = table.names(np.flatnonzero(table.conveners))
         steps.append(
             Step(
