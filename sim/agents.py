@@ -52,15 +52,25 @@ class Negotiator(mesa.Agent):
 
     # --- decisions in words --------------------------------------------------------------------
     def explain_attendance(
-        self, came: bool, expected: float, pull: float, mood: float, patron: str | None
+        self,
+        came: bool,
+        expected: float,
+        pull: float,
+        mood: float,
+        patron: str | None,
+        distrust: float = 0.0,
+        guarantor: str = "",
     ) -> str:
-        """Why it came or stayed away: the expected text, its patron's pull, the day's doubts."""
+        """Why it came or stayed away: the expected text, its patron's pull, its distrust of the
+        guarantors, the day's doubts."""
         parts = [f"the text it expected was worth {expected:.2f} to it"]
         if patron and pull:
             parts.append(f"its patron {patron} at the table added {pull:.2f}")
+        if round(distrust, 2):
+            parts.append(f"sitting under {guarantor} as a guarantor cost it {distrust:.2f}")
         if round(mood, 2):
             parts.append(f"{'hopes' if mood > 0 else 'doubts'} of the day {mood:+.2f}")
-        weighed = expected + pull + mood
+        weighed = expected + pull - distrust + mood
         verdict = "attended" if came else "stayed away"
         compare = "at least" if came else "less than"
         return (
@@ -68,11 +78,20 @@ class Negotiator(mesa.Agent):
             f"{compare} the {self.reservation:.2f} it keeps by not taking part."
         )
 
-    def explain_walkout(self, worth: float, margin: float) -> str:
+    def explain_walkout(
+        self, worth: float, margin: float, distrust: float = 0.0, guarantor: str = ""
+    ) -> str:
+        if round(distrust, 2):
+            value = (
+                f"the draft on the table was worth {worth:.2f} to it, less {distrust:.2f} for "
+                f"putting its name to a deal {guarantor} guarantees: {worth - distrust:.2f}"
+            )
+        else:
+            value = f"the draft on the table was worth only {worth:.2f} to it"
         return (
-            f"{self.name} walked out: the draft on the table was worth only {worth:.2f} to it, "
-            f"short of the {self.reservation - margin:.2f} it needs to stay in the room (its "
-            f"walk-away value {self.reservation:.2f} less a margin of {margin:.2f})."
+            f"{self.name} walked out: {value}, short of the {self.reservation - margin:.2f} it "
+            f"needs to stay in the room (its walk-away value {self.reservation:.2f} less a "
+            f"margin of {margin:.2f})."
         )
 
     def explain_vote(self, issue_name: str, text: float, utility: float, accepted: bool) -> str:

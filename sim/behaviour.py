@@ -117,3 +117,24 @@ def pressure_targets(
         target = (weight * positions[None, :, :]).sum(axis=1) / total
     pushed = total > 0
     return np.where(pushed, target, positions), pushed.astype(float)
+
+
+def distance_to_guarantors(
+    positions: np.ndarray, salience: np.ndarray, guarantors: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """How far each actor stands from the furthest guarantor of the deal, and which one.
+
+    D_ig = sum_j s_ij |p_gj - p_ij| / (100 sum_j s_ij), over all issues (a guarantor polices the
+    whole settlement, not one clause), by the actor's own saliences; the furthest guarantor other
+    than the actor itself counts. 0 with no other guarantor, or for an actor that cares about
+    nothing.
+    """
+    weight = salience.sum(axis=1)
+    gaps = np.abs(positions[None, :, :] - positions[:, None, :])  # [i, g, issue]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        distance = (salience[:, None, :] * gaps).sum(axis=2) / (SCALE * weight[:, None])
+    distance = np.where(weight[:, None] > 0, distance, 0.0)
+    eligible = guarantors[None, :] & ~np.eye(len(guarantors), dtype=bool)
+    distance = np.where(eligible, distance, -1.0)
+    furthest = np.argmax(distance, axis=1)
+    return np.clip(distance[np.arange(len(furthest)), furthest], 0.0, None), furthest

@@ -195,8 +195,9 @@ def _attendance(model: NegotiationModel, spec: Round, seats: Seats, date: dt.dat
     pull = (
         params.patron_attendance_pull * patron_there * model.capability[np.maximum(model.patron, 0)]
     )
+    distrust, guarantor = _distrust(model, seats)
     noise = model.rng.normal(0.0, params.attendance_noise, size=model.n_actors)
-    attending = everyone & (expected + pull + noise >= model.reservation)
+    attending = everyone & (expected + pull - distrust + noise >= model.reservation)
     attending[seats.conveners] = True
     for i in seats.invited:
         agent = model.negotiator(i)
@@ -205,7 +206,13 @@ def _attendance(model: NegotiationModel, spec: Round, seats: Seats, date: dt.dat
         else:
             patron = model.negotiator(model.patron[i]).name if patron_there[i] else None
             words = agent.explain_attendance(
-                bool(attending[i]), float(expected[i]), float(pull[i]), float(noise[i]), patron
+                bool(attending[i]),
+                float(expected[i]),
+                float(pull[i]),
+                float(noise[i]),
+                patron,
+                float(distrust[i]),
+                model.negotiator(guarantor[i]).name,
             )
             kind = "attended" if attending[i] else "stayed_away"
         model.log(Event(date, kind, words, round=spec.id, actor=agent.actor_id))
@@ -229,21 +236,38 @@ def _negotiate(
     positions = model.positions[:, seats.agenda]
     salience = model.salience[:, seats.agenda]
     worth = b.clause_utility(positions, salience, text).mean(axis=1)
+    distrust, guarantor = _distrust(model, seats)
     can_leave = attending & ~_mask(model, seats.conveners) & ~model.is_observer
-    walked_out = can_leave & (worth < model.reservation - params.walkout_margin)
+    walked_out = can_leave & (worth - distrust < model.reservation - params.walkout_margin)
     for i in np.flatnonzero(walked_out):
         agent = model.negotiator(i)
         model.log(
             Event(
                 date,
                 "walked_out",
-                agent.explain_walkout(float(worth[i]), params.walkout_margin),
+                agent.explain_walkout(
+                    float(worth[i]),
+                    params.walkout_margin,
+                    float(distrust[i]),
+                    model.negotiator(guarantor[i]).name,
+                ),
                 round=spec.id,
                 actor=agent.actor_id,
                 value=float(worth[i]),
             )
         )
     return bargain, attending & ~walked_out, walked_out
+
+
+def _distrust(model: NegotiationModel, seats: Seats) -> tuple[np.ndarray, np.ndarray]:
+    """What lending its name to a deal guaranteed by adversaries costs each actor.
+
+    The guarantors are the conveners who are not observers; the cost is
+    ``model.guarantor_distrust`` times the distance to the furthest of them (0 by default).
+    """
+    guarantors = _mask(model, seats.conveners) & ~model.is_observer
+    distance, furthest = b.distance_to_guarantors(model.positions, model.salience, guarantors)
+    return model.params.guarantor_distrust * distance, furthest
 
 
 def _full_text(model: NegotiationModel, seats: Seats, text: np.ndarray) -> np.ndarray:

@@ -237,3 +237,29 @@ def test_a_walk_out_blocks_an_agreement_that_needs_every_attendee(mini):
     assert "reb" in r3.walked_out
     assert "reb" in r3.signatories
     assert not any(r3.agreed)
+
+
+def test_distance_to_the_furthest_guarantor_by_hand():
+    """D_ig = sum_j s_ij |p_gj - p_ij| / (100 sum_j s_ij); the furthest other guarantor counts."""
+    positions = np.array([[0.0, 0.0], [100.0, 50.0], [20.0, 0.0]])
+    salience = np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 0.0]])
+    guarantors = np.array([True, True, False])
+    distance, furthest = b.distance_to_guarantors(positions, salience, guarantors)
+    assert distance[0] == pytest.approx(1.0) and furthest[0] == 1  # itself does not count
+    assert distance[1] == pytest.approx((0.5 * 100 + 0.5 * 50) / 100) and furthest[1] == 0
+    assert distance[2] == 0.0  # cares about nothing
+
+
+def test_distrust_of_a_guarantor_keeps_a_party_away_and_says_why(mini):
+    trusting = simulate(tweak(mini))
+    assert "reb" in trusting.outcome("r1").attended
+    # Expected text 0.98 and its patron's pull 0.06 against a walk-away value of 0.75; the
+    # distance to Big Power (0.427, by hand from the fixture) tips it.
+    wary = simulate(
+        tweak(mini, model={"guarantor_distrust": 1.0}, actors={"reb": {"reservation": 0.75}})
+    )
+    assert "reb" in wary.outcome("r1").stayed_away
+    [event] = [e for e in kinds(wary, "r1", "stayed_away") if e.actor == "reb"]
+    assert "sitting under Big Power as a guarantor cost it 0.43" in event.text
+    calm = simulate(tweak(mini, actors={"reb": {"reservation": 0.75}}))
+    assert "reb" in calm.outcome("r1").attended

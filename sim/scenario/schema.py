@@ -171,6 +171,7 @@ class ModelParams(Frozen):
     attendance_noise: Annotated[float, Field(strict=True, ge=0.0, le=1.0)] = 0.05
     patron_attendance_pull: Annotated[float, Field(strict=True, ge=0.0, le=1.0)] = 0.1
     walkout_margin: Unit = 0.25
+    guarantor_distrust: Unit = 0.0
     postpone_threshold: Unit = 0.5
     postponement_days: Annotated[int, Field(strict=True, ge=1, le=365)] = 7
     max_postponements: Annotated[int, Field(strict=True, ge=0, le=20)] = 3
