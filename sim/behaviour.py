@@ -23,6 +23,11 @@ def weighted_text(
     ``positions`` and ``weights`` are (actors x issues). This is the convener's first draft: the
     point that balances the participants by how much they weigh and how much they care.
     """
+    # Scaled by the largest weight of each issue first: the result is the same, but products
+    # of tiny weights (a capability of 1e-300, say) cannot underflow and leave the hull.
+    largest = weights.max(axis=0, initial=0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weights = np.where(largest > 0, weights / np.where(largest > 0, largest, 1.0), 0.0)
     total = weights.sum(axis=0)
     mean_position = positions.mean(axis=0) if fallback is None else fallback
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -29,6 +29,7 @@ def coalition_event(
     required: np.ndarray,
     present: np.ndarray,
     agreed: np.ndarray,
+    walked_out: np.ndarray,
 ) -> Event:
     """``coalition_formed`` or ``coalition_failed``, with the reason in words."""
     if required.size and bool(np.all(agreed)) and bool(np.all(present[required])):
@@ -40,9 +41,18 @@ def coalition_event(
             + ".",
             round=round_id,
         )
-    missing = [i for i in required if not present[i]]
-    if missing or not required.size:
-        words = f"No single delegation: {model.names(missing)} not at the table to join it."
+    if not required.size:
+        words = "No single delegation: no bloc came that could have joined it."
+        return Event(date, "coalition_failed", words, round=round_id)
+    left = [i for i in required if walked_out[i]]
+    away = [i for i in required if not present[i] and not walked_out[i]]
+    if left or away:
+        reasons = []
+        if away:
+            reasons.append(f"{model.names(away)} not at the table")
+        if left:
+            reasons.append(f"{model.names(left)} walked out")
+        words = f"No single delegation: {' and '.join(reasons)}."
         return Event(date, "coalition_failed", words, round=round_id)
     return _red_line_failure(model, round_id, date, agenda, text, required)
 
@@ -65,7 +75,19 @@ def _red_line_failure(model, round_id, date, agenda, text, required) -> Event:
         f"No single delegation: the joint text on {name} ({text[col]:.0f}) sits "
         f"{gaps[row, col]:.0f} points from {model.negotiator(blocker).name}'s position "
         f"({positions[row, col]:.0f}), beyond the {limits[row, col]:.0f} it can bear on this "
-        f"red line; {model.negotiator(blocker).name} and {model.negotiator(other).name} stand "
-        f"{apart:.0f} points apart on it."
+        "red line"
     )
-    return Event(date, "coalition_failed", words, round=round_id, actor=model.actor_ids[blocker])
+    if other != blocker:
+        words += (
+            f"; {model.negotiator(blocker).name} and {model.negotiator(other).name} stand "
+            f"{apart:.0f} points apart on it"
+        )
+    words += "."
+    return Event(
+        date,
+        "coalition_failed",
+        words,
+        round=round_id,
+        actor=model.actor_ids[blocker],
+        issue=model.issue_ids[issue],
+    )

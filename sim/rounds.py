@@ -68,7 +68,9 @@ def play_round(
     _narrate_agreement(model, spec, seats, required, present, accepted, agreed, date)
     if spec.format == "opposition_unification":
         model.log(
-            coalition_event(model, spec.id, date, seats.agenda, text, required, present, agreed)
+            coalition_event(
+                model, spec.id, date, seats.agenda, text, required, present, agreed, walked_out
+            )
         )
 
     model.record_round_state(utility)
@@ -225,8 +227,9 @@ def _negotiate(
     """Bargain under the scenario's rule, then let those who cannot bear the text walk out."""
     params = model.params
     required = _expected_signatories(model, seats, attending)
-    # Only those in the room can object: an absent signatory's objections are not heard.
-    heard = _mask(model, required) & attending
+    # Only those in the room can object: an absent signatory's objections are not heard (nor
+    # an observer's: the scenario checks forbid observers to sign).
+    heard = _mask(model, required) & attending & ~model.is_observer
     bargain = model.protocol.negotiate(_table(model, seats, attending, heard))
     # Without narration, only the step that ends the bargaining is told.
     for step in bargain.steps if model.narrate else bargain.steps[-1:]:

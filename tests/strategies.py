@@ -50,11 +50,16 @@ def scenarios(
         conveners = draw(st.lists(st.sampled_from(actors), min_size=1, max_size=2, unique=True))
         invitees = draw(st.lists(st.sampled_from(actors), max_size=n_actors, unique=True))
         agenda = draw(st.lists(st.sampled_from(issues), min_size=1, unique=True))
-        seated = list(dict.fromkeys(conveners + invitees))
+        # Observers may not sign (the loader's cross checks say so).
+        seated = [
+            a for a in dict.fromkeys(conveners + invitees) if roles[actors.index(a)] != "observer"
+        ]
         signatories = draw(
             st.one_of(
                 st.just("attendees"),
-                st.lists(st.sampled_from(seated), min_size=1, unique=True),
+                st.lists(st.sampled_from(seated), min_size=1, unique=True)
+                if seated
+                else st.just("attendees"),
             )
         )
         rounds.append(

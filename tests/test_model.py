@@ -263,3 +263,39 @@ def test_distrust_of_a_guarantor_keeps_a_party_away_and_says_why(mini):
     assert "sitting under Big Power as a guarantor cost it 0.43" in event.text
     calm = simulate(tweak(mini, actors={"reb": {"reservation": 0.75}}))
     assert "reb" in calm.outcome("r1").attended
+
+
+def unification(mini, signatories, drafts=6, **actors):
+    return tweak(
+        mini,
+        rounds={
+            "r1": {
+                "format": "opposition_unification",
+                "signatories": signatories,
+                "agenda": ["truce", "power"],
+            }
+        },
+        actors=actors,
+        model={"patron_attendance_pull": 0.0, "max_drafts": drafts},
+    )
+
+
+def test_a_unification_meeting_says_whether_a_joint_delegation_formed_and_why(mini):
+    easy = {a: {"reservation": 0.0} for a in ("gov", "reb", "big", "ally")}
+    [formed] = kinds(simulate(unification(mini, ["gov", "reb"], **easy)), "r1", "coalition_formed")
+    assert formed.text.startswith("Government and Rebels formed a single delegation")
+
+    red_line = {"reb": {"reservation": 0.6, "salience": {"truce": 0.1, "power": 1.0, "aid": 0.1}}}
+    log = simulate(unification(mini, ["gov", "reb"], **red_line))
+    [failed] = kinds(log, "r1", "coalition_failed")
+    assert "on power sharing" in failed.text and "beyond the 40 it can bear" in failed.text
+    assert "Government and Rebels stand 90 points apart on it" in failed.text
+    assert failed.actor == "gov" and failed.issue == "power"
+
+    one_bloc = unification(mini, ["reb"], drafts=1, **red_line)  # no redraft toward it
+    [alone] = kinds(simulate(one_bloc), "r1", "coalition_failed")
+    assert "red line." in alone.text and "apart" not in alone.text
+
+    away = {"reb": {"reservation": 0.999}}
+    [absent] = kinds(simulate(unification(mini, ["gov", "reb"], **away)), "r1", "coalition_failed")
+    assert absent.text == "No single delegation: Rebels not at the table."

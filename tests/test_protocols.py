@@ -135,12 +135,15 @@ def test_weighted_median_of_ec_data():
         ([0.0, 10.0, 20.0], [1.0, 1.0, 3.0], 20.0),  # a heavy extreme is the median
         ([0.0, 10.0, 20.0], [2.0, 1.0, 2.0], 10.0),
         ([20.0, 0.0, 10.0], [2.0, 2.0, 1.0], 10.0),  # order of the rows does not matter
-        ([0.0, 10.0], [1.0, 1.0], 0.0),  # exactly half: the lowest such position
-        ([0.0, 10.0], [0.0, 0.0], 0.0),  # no weight: the plain median (lowest of two)
+        ([0.0, 10.0], [1.0, 1.0], 5.0),  # exactly half: the midpoint, no end favoured
+        ([0.0, 10.0], [0.0, 0.0], 5.0),  # no weight: the plain median
+        ([0.0, 4.0, 10.0], [1.0, 0.0, 1.0], 2.0),  # a weightless position still splits
+        ([0.0, 0.0, 10.0], [1.0, 1.0, 1.0], 0.0),
     ],
 )
 def test_weighted_median_by_hand(x, w, median):
-    """The lowest position at which the cumulative weight reaches half (expected_utility.py)."""
+    """The position at which the cumulative weight reaches half; the midpoint of the two
+    positions on either side of an exact split (expected_utility.py)."""
     assert weighted_median(np.array(x), np.array(w)) == median
 
 
@@ -564,3 +567,56 @@ def test_the_three_kinds_of_offer_by_hand():
         assert kinds[0, 0] == 3  # nobody makes an offer to itself
         if position is not None:
             assert targets[0, 1] == pytest.approx(position, abs=TOL)
+
+
+def test_each_actor_reckons_both_challenges_with_the_right_terms():
+    """perceived_challenges wires challenge_value as Scholz et al. state it: in own[i, j] the
+    challenger is i (its distance to the median, j's salience, P_ij); in theirs[i, j] it is j
+    (j's distance to the median, i's salience, P_ji); both with the reckoner i's risk exponent.
+    Checked with Q < 1, where the distance to the median matters."""
+    from sim.protocols.expected_utility import challenge_value, perceived_challenges
+
+    x = np.array([0.0, 4.0, 10.0])
+    s = np.array([0.9, 0.3, 0.6])
+    p = np.array([[0.0, 0.2, 0.7], [0.5, 0.0, 0.1], [0.3, 0.4, 0.0]])
+    r = np.array([0.5, 1.0, 2.0])
+    median, span, q, t = 4.0, 10.0, 0.3, 0.8
+    own, theirs = perceived_challenges(x, s, p, r, span, median, q, t)
+    for i in range(3):
+        for j in range(3):
+            d = abs(x[i] - x[j]) / span
+            mine = challenge_value(d, abs(x[i] - median) / span, s[j], p[i, j], r[i], q, t)
+            yours = challenge_value(d, abs(x[j] - median) / span, s[i], p[j, i], r[i], q, t)
+            assert own[i, j] == pytest.approx(float(mine), abs=TOL)
+            assert theirs[i, j] == pytest.approx(float(yours), abs=TOL)
+
+
+def test_the_rule_passes_q_and_t_where_they_belong():
+    """With Q = 1 the T term vanishes (E has (1 - Q) T U_b), so T cannot change the result;
+    with Q = 0 it does."""
+    _, c, x, s = ec_arrays()
+    positions = ((x - 4.0) / 6.0 * 100.0)[:, None]
+
+    def text(q, t):
+        table = make_table(positions, s[:, None], c, eu_q=q, eu_t=t, challenge_rounds=2)
+        return ExpectedUtility().negotiate(table).positions[:, 0]
+
+    assert np.array_equal(text(1.0, 1.0), text(1.0, 0.0))
+    assert not np.array_equal(text(0.0, 1.0), text(0.0, 0.0))
+
+
+def test_conveners_hold_no_extra_weight_in_the_compromise():
+    """Achen's compromise weighs capability x salience only; convener_weight is single_text's."""
+    positions, salience, capability = [[0.0], [100.0]], [[1.0], [1.0]], [1.0, 1.0]
+    plain = make_table(positions, salience, capability, convener_weight=5.0)
+    convened = make_table(
+        positions, salience, capability, conveners=[True, False], convener_weight=5.0
+    )
+    assert compromise_text(plain)[0] == compromise_text(convened)[0] == pytest.approx(50.0)
+
+
+def test_principals_weigh_capabilities_by_their_product():
+    """c_a c_b times the distance: A (1.0) at 0 and C (0.5) at 60 score 30, against A and B
+    (0.01) at 100, who score 1 (a sum of capabilities would pick A and B: 101 against 90)."""
+    table = make_table([[0.0], [100.0], [60.0], [0.0]], np.ones((4, 1)), [1.0, 0.01, 0.5, 0.5])
+    assert principals(table) == (0, 2)

@@ -278,12 +278,18 @@ def protocol_comparison_figure(results, scenario: Scenario, history: History | N
     """
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(11, 7.5))
-    figure.subplots_adjust(left=0.15, right=0.97, top=0.92, bottom=0.08, hspace=0.45)
-    ax_agree, ax_loss = figure.subplots(2, 1, gridspec_kw={"height_ratios": [2.2, 1]})
+    scored = [r for r in results if r.score is not None]
+    if scored:
+        figure = Figure(figsize=(11, 7.5))
+        figure.subplots_adjust(left=0.15, right=0.97, top=0.92, bottom=0.08, hspace=0.45)
+        ax_agree, ax_loss = figure.subplots(2, 1, gridspec_kw={"height_ratios": [2.2, 1]})
+    else:  # no record: nothing to score, one panel
+        figure = Figure(figsize=(11, 5))
+        figure.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.2)
+        ax_agree, ax_loss = figure.subplots(1, 1), None
     rounds = list(scenario.schedule)
     x = np.arange(len(rounds))
-    offset = np.linspace(-0.15, 0.15, max(len(results), 1))
+    offset = np.linspace(-0.15, 0.15, len(results)) if len(results) > 1 else np.zeros(1)
     for k, result in enumerate(results):
         shares = [
             np.mean([np.mean(log.outcome(r.id).agreed) for log in result.logs]) for r in rounds
@@ -310,8 +316,7 @@ def protocol_comparison_figure(results, scenario: Scenario, history: History | N
     ax_agree.set_ylabel("share of agenda agreed\n(mean over seeds)")
     ax_agree.grid(alpha=0.3)
     ax_agree.legend(fontsize=8, ncol=len(results) + 1, loc="upper center", frameon=False)
-    scored = [r for r in results if r.score is not None]
-    if scored:
+    if ax_loss is not None:
         losses = [r.score.loss for r in scored]
         colors = [RULE_COLORS[k % len(RULE_COLORS)] for k in range(len(scored))]
         ax_loss.barh([r.protocol for r in scored], losses, color=colors)
@@ -321,8 +326,7 @@ def protocol_comparison_figure(results, scenario: Scenario, history: History | N
             "loss against the record (Brier and delay, mean per fact; lower is better)"
         )
         ax_loss.invert_yaxis()
-    else:
-        ax_loss.set_axis_off()
     seeds = len(results[0].logs) if results else 0
-    figure.suptitle(f"{scenario.name}: the bargaining rules against the record, {seeds} seeds each")
+    against = "against the record" if history is not None else "(no record given)"
+    figure.suptitle(f"{scenario.name}: the bargaining rules {against}, {seeds} seeds each")
     return figure

@@ -12,15 +12,16 @@ Each side opens with its own position. Each round, each side weighs the other's 
     z_i = (U_i(own) - U_i(other)) / (U_i(own) - d_i)     (1 if the other's offer is worth <= d_i)
 
 where U_i is the mean worth of the text's clauses to side i and d_i its walk-away value. The
-side less willing to risk a breakdown concedes (both, on a tie), and only just enough that the
-other side becomes the one less willing to risk it. An offer is never worth less than walking
+side less willing to risk a breakdown concedes (both, on a tie, each at most half the gap so
+that the offers cannot cross), and only just enough that the other side becomes the one less
+willing to risk it. An offer is never worth less than walking
 away to the side making it. Talks end when one side's offer is worth at least as much to the
 other as its own offer.
 
 The two sides are the pair of parties (present, not observers, not conveners) furthest apart,
-distance weighted by the product of their capabilities; the conveners (the guarantors at Astana,
-the envoy at Geneva) stand behind them as patrons, through the pull on positions and attendance
-that every rule shares.
+distance weighted by the product of their capabilities. The guarantors act on them as patrons
+through the ``patron`` field every rule shares (the pull on attendance before the meeting and on
+positions after it); within the meeting the two sides bargain alone.
 """
 
 from __future__ import annotations
@@ -68,13 +69,17 @@ def worth(table: Table, who: int, texts: np.ndarray) -> np.ndarray:
     return 1.0 - (table.salience[who] * gaps).mean(axis=1) / 100.0
 
 
-def concession(table: Table, who: int, rival: int, own: np.ndarray, other: np.ndarray):
+def concession(
+    table: Table, who: int, rival: int, own: np.ndarray, other: np.ndarray, limit: float = 1.0
+):
     """The smallest move of ``who``'s offer toward ``other`` after which ``rival`` must concede.
 
-    Returns the new offer, or ``None`` when ``who`` cannot move without going below its
-    walk-away value.
+    ``limit`` caps the move as a share of the gap (one half when both sides concede at once, so
+    that their offers cannot cross). Returns the new offer, or ``None`` when ``who`` cannot move
+    without going below its walk-away value.
     """
-    sizes = GRID[table.params.min_concession - EPS <= GRID]
+    smallest = min(table.params.min_concession, limit)
+    sizes = GRID[(smallest - EPS <= GRID) & (limit + EPS >= GRID)]
     candidates = own[None, :] + sizes[:, None] * (other - own)[None, :]
     mine = worth(table, who, candidates)
     theirs = worth(table, rival, candidates)
@@ -132,9 +137,10 @@ class AlternatingOffers(Protocol):
             }
             conceding = [i for i, k in ((a, b), (b, a)) if risks[i] <= risks[k] + EPS]
             moved = {}
+            limit = 0.5 if len(conceding) == 2 else 1.0
             for i in conceding:
                 k = b if i == a else a
-                new = concession(table, i, k, offers[i], offers[k])
+                new = concession(table, i, k, offers[i], offers[k], limit)
                 if new is not None:
                     moved[i] = new
             if not moved:
@@ -168,11 +174,17 @@ class AlternatingOffers(Protocol):
         So do offers within half a scale point of each other on every issue: they meet in the
         middle (the minimal concessions would otherwise close the last gap only in the limit).
         """
-        if np.all(np.abs(offers[a] - offers[b]) < CLOSE):
-            text = (offers[a] + offers[b]) / 2.0
+        takers = [
+            k
+            for i, k in ((a, b), (b, a))
+            if worth(table, k, offers[i])[0] >= worth(table, k, offers[k])[0] - EPS
+        ]
+        if len(takers) == 2 or np.all(np.abs(offers[a] - offers[b]) < CLOSE):
+            text = (offers[a] + offers[b]) / 2.0  # either would take the other's: no favourite
             return text, f"The offers met: {table.describe(text)}."
-        for i, k in ((a, b), (b, a)):
-            if worth(table, k, offers[i])[0] >= worth(table, k, offers[k])[0] - EPS:
-                name = table.actor_names[k] if table.actor_names else k
-                return offers[i], f"{name} took the offer: {table.describe(offers[i])}."
+        if takers:
+            k = takers[0]
+            i = b if k == a else a
+            name = table.actor_names[k] if table.actor_names else k
+            return offers[i], f"{name} took the offer: {table.describe(offers[i])}."
         return None

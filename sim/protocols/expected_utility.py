@@ -29,17 +29,23 @@ OFFER_KINDS = ("confrontation", "compromise", "capitulation")  # most compelling
 
 
 def weighted_median(x: np.ndarray, weights: np.ndarray) -> float:
-    """The lowest position at which the cumulative weight reaches half: the median voter.
+    """The position at which the cumulative weight reaches half: the median voter.
 
     With utilities falling linearly in distance this is the position no other beats in a
-    weighted pairwise vote (the model's "median voter position").
+    weighted pairwise vote (the model's "median voter position"). When the weight splits
+    exactly in half between two positions, every point between them ties; the midpoint is
+    taken, so that reversing the scale reverses the answer (no end of the scale is favoured).
     """
     if weights.sum() <= 0:
         weights = np.ones_like(x)
     order = np.argsort(x, kind="stable")
-    cumulative = np.cumsum(weights[order])
-    k = int(np.searchsorted(cumulative, cumulative[-1] / 2.0 - 1e-12))
-    return float(x[order][k])
+    ranked, cumulative = x[order], np.cumsum(weights[order])
+    half = cumulative[-1] / 2.0
+    tolerance = 1e-12 * cumulative[-1]
+    k = int(np.searchsorted(cumulative, half - tolerance))
+    if abs(cumulative[k] - half) <= tolerance and k + 1 < ranked.size:
+        return float((ranked[k] + ranked[k + 1]) / 2.0)
+    return float(ranked[k])
 
 
 VOTER_BLOCK = 64  # voters summed at a time: memory stays (block x n x n), whatever n
