@@ -136,6 +136,7 @@ def _table(
         params=model.params,
         actor_names=model.actor_names,
         issue_ids=tuple(model.issue_ids[j] for j in agenda),
+        patron=model.patron,
     )
 
 
@@ -234,7 +235,7 @@ def _negotiate(
     # Without narration, only the step that ends the bargaining is told.
     for step in bargain.steps if model.narrate else bargain.steps[-1:]:
         actor = None if step.actor is None else model.actor_ids[step.actor]
-        model.log(Event(date, step.kind, step.words, round=spec.id, actor=actor))
+        model.log(Event(date, step.kind, step.words, round=spec.id, actor=actor, issue=step.issue))
     text = bargain.text
     positions = model.positions[:, seats.agenda]
     salience = model.salience[:, seats.agenda]

@@ -620,3 +620,23 @@ def test_principals_weigh_capabilities_by_their_product():
     (0.01) at 100, who score 1 (a sum of capabilities would pick A and B: 101 against 90)."""
     table = make_table([[0.0], [100.0], [60.0], [0.0]], np.ones((4, 1)), [1.0, 0.01, 0.5, 0.5])
     assert principals(table) == (0, 2)
+
+
+def test_a_patron_at_the_table_draws_its_client_s_bargain_toward_it():
+    """Sides A (0) and B (100), symmetric, settle at 50; with B's patron P at 0 in the room and
+    a = patron_pull = 0.5, B values a text as (1 - a) U_B + a U_P: hand-derived, the Nash
+    product (1 - x/100)(0.5 x/100 + 0.5 (1 - x/100)) = (1 - x/100) 0.5 is largest at x = 0,
+    so B's side gives way completely; with the patron away, the split is even again."""
+    positions, salience = [[0.0], [100.0], [0.0]], np.ones((3, 1))
+    patron = np.array([-1, 2, -1])
+
+    def settle(present_patron: bool, pull: float) -> float:
+        table = make_table(
+            positions, salience, [1.0, 1.0, 1.0], conveners=[False, False, True], patron_pull=pull
+        )
+        table = replace(table, patron=patron, present=np.array([True, True, present_patron]))
+        return AlternatingOffers().negotiate(table).text[0]
+
+    assert settle(False, 0.5) == pytest.approx(50.0, abs=ZEUTHEN_TOL)
+    assert settle(True, 0.5) == pytest.approx(0.0, abs=ZEUTHEN_TOL)
+    assert 0.0 < settle(True, 0.1) < 50.0 - ZEUTHEN_TOL

@@ -19,9 +19,9 @@ away to the side making it. Talks end when one side's offer is worth at least as
 other as its own offer.
 
 The two sides are the pair of parties (present, not observers, not conveners) furthest apart,
-distance weighted by the product of their capabilities. The guarantors act on them as patrons
-through the ``patron`` field every rule shares (the pull on attendance before the meeting and on
-positions after it); within the meeting the two sides bargain alone.
+distance weighted by the product of their capabilities. The guarantors stand behind them as
+patrons: a side whose patron is at the table values each offer partly as its patron would (see
+``worth``), and the shared pull on attendance and positions applies before and after.
 """
 
 from __future__ import annotations
@@ -63,10 +63,25 @@ def risk(own, other, walk_away):
         return np.where(hopeless, 1.0, (own - other) / np.where(hopeless, 1.0, own - walk_away))
 
 
-def worth(table: Table, who: int, texts: np.ndarray) -> np.ndarray:
-    """The mean clause worth of each text (rows) to actor ``who``."""
+def own_worth(table: Table, who: int, texts: np.ndarray) -> np.ndarray:
+    """The mean clause worth of each text (rows) to actor ``who``, by its own lights."""
     gaps = np.abs(np.atleast_2d(texts) - table.positions[who])
     return 1.0 - (table.salience[who] * gaps).mean(axis=1) / 100.0
+
+
+def worth(table: Table, who: int, texts: np.ndarray) -> np.ndarray:
+    """What each text (rows) is worth to side ``who`` as it bargains.
+
+    A side whose patron is at the table weighs each text partly through its patron's eyes:
+    (1 - a) U_who + a U_patron, with a = ``model.patron_pull``, the same share by which the
+    patron draws its client's positions between rounds.
+    """
+    mine = own_worth(table, who, texts)
+    patron = table.patron_at_table(who)
+    if patron is None:
+        return mine
+    share = table.params.patron_pull
+    return (1.0 - share) * mine + share * own_worth(table, patron, texts)
 
 
 def concession(

@@ -42,6 +42,7 @@ class Table:
     params: ModelParams
     actor_names: tuple[str, ...] = ()
     issue_ids: tuple[str, ...] = ()
+    patron: np.ndarray | None = None  # (actors,) index of each actor's patron, -1 for none
 
     def utility(self, text: np.ndarray) -> np.ndarray:
         """Each clause's worth to each actor (actors x agenda issues)."""
@@ -50,6 +51,13 @@ class Table:
     def worth(self, text: np.ndarray) -> np.ndarray:
         """The whole text's worth to each actor: the mean worth of its clauses."""
         return self.utility(text).mean(axis=1)
+
+    def patron_at_table(self, who: int) -> int | None:
+        """The actor's patron, if it has one and the patron is at the table."""
+        if self.patron is None or self.patron[who] < 0 or self.patron[who] == who:
+            return None
+        patron = int(self.patron[who])
+        return patron if self.present[patron] else None
 
     def fallback(self) -> np.ndarray:
         """The plain mean of those drafting (or, failing any, of those present)."""
@@ -77,6 +85,7 @@ class Step:
     kind: str
     words: str
     actor: int | None = None
+    issue: str | None = None
 
 
 @dataclass(frozen=True)

@@ -286,4 +286,4 @@ class ExpectedUtility(Protocol):
             f"{offer.position:.0f} (it valued challenging {other} at {offer.own_eu:+.2f}, "
             f"{other} valued challenging it at {offer.their_eu:+.2f})."
         )
-        return Step(offer.kind, words, actor=receiver)
+        return Step(offer.kind, words, actor=receiver, issue=issue)
