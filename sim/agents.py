@@ -67,7 +67,7 @@ class Negotiator(mesa.Agent):
         if patron and pull:
             parts.append(f"its patron {patron} at the table added {pull:.2f}")
         if round(distrust, 2):
-            parts.append(f"sitting under {guarantor} as a guarantor cost it {distrust:.2f}")
+            parts.append(f"a deal under {guarantor}'s guarantee cost it {distrust:.2f}")
         if round(mood, 2):
             parts.append(f"{'hopes' if mood > 0 else 'doubts'} of the day {mood:+.2f}")
         weighed = expected + pull - distrust + mood

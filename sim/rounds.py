@@ -257,7 +257,7 @@ def _negotiate(
                 ),
                 round=spec.id,
                 actor=agent.actor_id,
-                value=float(worth[i]),
+                value=float(worth[i] - distrust[i]),
             )
         )
     return bargain, attending & ~walked_out, walked_out

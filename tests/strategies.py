@@ -96,6 +96,8 @@ def scenarios(
         )
     model = {
         "protocol": protocol or draw(st.sampled_from(PROTOCOL_NAMES)),
+        "guarantor_distrust": draw(st.sampled_from([0.0, 0.3, 1.0])),
+        "patron_pull": draw(st.sampled_from([0.0, 0.05, 0.5])),
         "position_noise": draw(st.floats(0.0, 10.0)),
         "attendance_noise": draw(st.floats(0.0, 0.3)),
         "max_postponements": draw(st.integers(0, 3)),

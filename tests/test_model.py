@@ -260,7 +260,7 @@ def test_distrust_of_a_guarantor_keeps_a_party_away_and_says_why(mini):
     )
     assert "reb" in wary.outcome("r1").stayed_away
     [event] = [e for e in kinds(wary, "r1", "stayed_away") if e.actor == "reb"]
-    assert "sitting under Big Power as a guarantor cost it 0.43" in event.text
+    assert "a deal under Big Power's guarantee cost it 0.43" in event.text
     calm = simulate(tweak(mini, actors={"reb": {"reservation": 0.75}}))
     assert "reb" in calm.outcome("r1").attended
 

@@ -137,7 +137,7 @@ def test_weighted_median_of_ec_data():
         ([20.0, 0.0, 10.0], [2.0, 2.0, 1.0], 10.0),  # order of the rows does not matter
         ([0.0, 10.0], [1.0, 1.0], 5.0),  # exactly half: the midpoint, no end favoured
         ([0.0, 10.0], [0.0, 0.0], 5.0),  # no weight: the plain median
-        ([0.0, 4.0, 10.0], [1.0, 0.0, 1.0], 2.0),  # a weightless position still splits
+        ([0.0, 4.0, 10.0], [1.0, 0.0, 1.0], 5.0),  # a weightless position does not split
         ([0.0, 0.0, 10.0], [1.0, 1.0, 1.0], 0.0),
     ],
 )
@@ -634,9 +634,33 @@ def test_a_patron_at_the_table_draws_its_client_s_bargain_toward_it():
         table = make_table(
             positions, salience, [1.0, 1.0, 1.0], conveners=[False, False, True], patron_pull=pull
         )
-        table = replace(table, patron=patron, present=np.array([True, True, present_patron]))
+        here = np.array([True, True, present_patron])
+        table = replace(table, patron=patron, present=here, drafting=here)
         return AlternatingOffers().negotiate(table).text[0]
 
     assert settle(False, 0.5) == pytest.approx(50.0, abs=ZEUTHEN_TOL)
     assert settle(True, 0.5) == pytest.approx(0.0, abs=ZEUTHEN_TOL)
     assert 0.0 < settle(True, 0.1) < 50.0 - ZEUTHEN_TOL
+
+
+@pytest.mark.parametrize(
+    ("x", "w"),
+    [
+        ([0.0, 50.0, 100.0], [1.0, 0.0, 1.0]),
+        ([0.0, 10.0, 100.0], [1.0, 0.0, 1.0]),
+        ([0.0, 10.0, 20.0, 100.0], [2.0, 0.0, 1.0, 1.0]),
+        ([5.0, 5.0, 60.0], [1.0, 1.0, 2.0]),
+    ],
+)
+def test_weighted_median_mirrors_with_the_scale(x, w):
+    """Reversing the scale reverses the median: no end is favoured, and a weightless position
+    next to an exact split does not drag the midpoint."""
+    x, w = np.array(x), np.array(w)
+    assert weighted_median(100.0 - x, w) == pytest.approx(100.0 - weighted_median(x, w))
+
+
+def test_an_observer_patron_does_not_sway_its_client():
+    """Observers watch (docs/model.md): a patron present only as an observer is not heard."""
+    table = make_table([[0.0], [100.0], [0.0]], np.ones((3, 1)), [1.0, 1.0, 1.0], patron_pull=0.5)
+    table = replace(table, patron=np.array([-1, 2, -1]), drafting=np.array([True, True, False]))
+    assert AlternatingOffers().negotiate(table).text[0] == pytest.approx(50.0, abs=ZEUTHEN_TOL)

@@ -101,7 +101,7 @@ def concession(
     r_who, r_rival = table.reservation[who], table.reservation[rival]
     mine_of_other = float(worth(table, who, other)[0])
     theirs_of_own = float(worth(table, rival, other)[0])
-    allowed = mine >= r_who - EPS
+    allowed = own_worth(table, who, candidates) >= r_who - EPS  # by its own lights
     risk_who = risk(mine, mine_of_other, r_who)
     risk_rival = risk(theirs_of_own, theirs, r_rival)
     enough = allowed & (risk_who > risk_rival + EPS)

@@ -53,11 +53,11 @@ class Table:
         return self.utility(text).mean(axis=1)
 
     def patron_at_table(self, who: int) -> int | None:
-        """The actor's patron, if it has one and the patron is at the table."""
+        """The actor's patron, if it has one at the table as a party (observers only watch)."""
         if self.patron is None or self.patron[who] < 0 or self.patron[who] == who:
             return None
         patron = int(self.patron[who])
-        return patron if self.present[patron] else None
+        return patron if self.drafting[patron] else None
 
     def fallback(self) -> np.ndarray:
         """The plain mean of those drafting (or, failing any, of those present)."""

@@ -43,8 +43,9 @@ def weighted_median(x: np.ndarray, weights: np.ndarray) -> float:
     half = cumulative[-1] / 2.0
     tolerance = 1e-12 * cumulative[-1]
     k = int(np.searchsorted(cumulative, half - tolerance))
-    if abs(cumulative[k] - half) <= tolerance and k + 1 < ranked.size:
-        return float((ranked[k] + ranked[k + 1]) / 2.0)
+    heavier = np.flatnonzero(weights[order][k + 1 :] > 0)  # the next position that weighs
+    if abs(cumulative[k] - half) <= tolerance and heavier.size:
+        return float((ranked[k] + ranked[k + 1 + heavier[0]]) / 2.0)
     return float(ranked[k])
 
 
@@ -257,8 +258,9 @@ class ExpectedUtility(Protocol):
             if span <= 0:
                 continue  # all agree: nothing to challenge
             for _ in range(params.challenge_rounds):
+                before = x
                 x, offers = challenge_round(x, c, s, span, params.eu_q, params.eu_t)
-                steps += [self._step(table, who, k, offer) for offer in offers]
+                steps += [self._step(table, who, k, offer, before) for offer in offers]
             positions[who, k] = x
         text = self._medians(table, positions, who)
         conveners = table.names(np.flatnonzero(table.conveners))
@@ -272,7 +274,7 @@ class ExpectedUtility(Protocol):
         return Bargain(text, tuple(steps), positions)
 
     @staticmethod
-    def _step(table: Table, who: np.ndarray, k: int, offer: Offer) -> Step:
+    def _step(table: Table, who: np.ndarray, k: int, offer: Offer, before: np.ndarray) -> Step:
         receiver, proposer = int(who[offer.receiver]), int(who[offer.proposer])
         name, other = table.actor_names[receiver], table.actor_names[proposer]
         verb = {
@@ -282,7 +284,7 @@ class ExpectedUtility(Protocol):
         }[offer.kind]
         issue = table.issue_ids[k]
         words = (
-            f"{name} {verb} on {issue}: {table.positions[receiver, k]:.0f} -> "
+            f"{name} {verb} on {issue}: {before[offer.receiver]:.0f} -> "
             f"{offer.position:.0f} (it valued challenging {other} at {offer.own_eu:+.2f}, "
             f"{other} valued challenging it at {offer.their_eu:+.2f})."
         )
