@@ -25,6 +25,23 @@ PER_RULE = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 EVERY_RULE = pytest.mark.parametrize("rule", PROTOCOL_NAMES)
 
 
+def two_sides(positions, salience, reservation, **params) -> Table:
+    """A table of two parties on one issue, for the alternating-offers properties."""
+    return Table(
+        positions=np.array(positions, dtype=float)[:, None],
+        salience=np.array(salience, dtype=float)[:, None],
+        capability=np.ones(2),
+        reservation=np.array(reservation, dtype=float),
+        present=np.ones(2, bool),
+        drafting=np.ones(2, bool),
+        conveners=np.zeros(2, bool),
+        objectors=np.ones(2, bool),
+        params=ModelParams(**params),
+        actor_names=("A", "B"),
+        issue_ids=("i",),
+    )
+
+
 @EVERY_RULE
 @PER_RULE
 @given(data=st.data())
@@ -159,20 +176,7 @@ def test_challenges_move_actors_only_within_the_hull_of_positions(data):
 def test_zeuthen_lands_near_the_nash_bargaining_solution(case):
     """Harsanyi (1956): Zeuthen's rule leads to the deal that maximises the Nash product."""
     pa, pb, sa, sb, da, db = case
-    table = Table(
-        positions=np.array([[pa], [pb]]),
-        salience=np.array([[sa], [sb]]),
-        capability=np.ones(2),
-        reservation=np.array([da, db]),
-        present=np.ones(2, bool),
-        drafting=np.ones(2, bool),
-        conveners=np.zeros(2, bool),
-        objectors=np.ones(2, bool),
-        params=ModelParams(),
-        actor_names=("A", "B"),
-        issue_ids=("i",),
-    )
-    text = AlternatingOffers().negotiate(table).text[0]
+    text = AlternatingOffers().negotiate(two_sides([pa, pb], [sa, sb], [da, db])).text[0]
     lo, hi = sorted((pa, pb))
     assert lo - 1e-9 <= text <= hi + 1e-9
     grid = np.linspace(lo, hi, 20001)
@@ -203,18 +207,11 @@ def test_zeuthen_does_not_care_which_side_is_listed_first(case):
 
     def text(order):
         rows = np.array(order)
-        table = Table(
-            positions=np.array([[pa], [pb]])[rows],
-            salience=np.array([[sa], [sb]])[rows],
-            capability=np.ones(2),
-            reservation=np.array([da, db])[rows],
-            present=np.ones(2, bool),
-            drafting=np.ones(2, bool),
-            conveners=np.zeros(2, bool),
-            objectors=np.ones(2, bool),
-            params=ModelParams(min_concession=step),
-            actor_names=("A", "B"),
-            issue_ids=("i",),
+        table = two_sides(
+            np.array([pa, pb])[rows],
+            np.array([sa, sb])[rows],
+            np.array([da, db])[rows],
+            min_concession=step,
         )
         return AlternatingOffers().negotiate(table).text[0]
 

@@ -127,11 +127,10 @@ class AlternatingOffers(Protocol):
             return Bargain(text, (Step("proposed", words),))
         a, b = pair
         offers = {a: table.positions[a].copy(), b: table.positions[b].copy()}
-        names = {a: table.actor_names[a], b: table.actor_names[b]} if table.actor_names else {}
         steps = [
             Step(
                 "offered",
-                f"{names.get(a, a)} and {names.get(b, b)} opened with their own positions: "
+                f"{table.name(a)} and {table.name(b)} opened with their own positions: "
                 f"{table.describe(offers[a])} against {table.describe(offers[b])}.",
             )
         ]
@@ -167,8 +166,8 @@ class AlternatingOffers(Protocol):
                 steps.append(
                     Step(
                         "conceded",
-                        f"{names.get(i, i)} conceded (its risk {risks[i]:.2f}, "
-                        f"{names.get(k, k)}'s {risks[k]:.2f}): {table.describe(new)}.",
+                        f"{table.name(i)} conceded (its risk {risks[i]:.2f}, "
+                        f"{table.name(k)}'s {risks[k]:.2f}): {table.describe(new)}.",
                         actor=i,
                     )
                 )
@@ -200,6 +199,5 @@ class AlternatingOffers(Protocol):
         if takers:
             k = takers[0]
             i = b if k == a else a
-            name = table.actor_names[k] if table.actor_names else k
-            return offers[i], f"{name} took the offer: {table.describe(offers[i])}."
+            return offers[i], f"{table.name(k)} took the offer: {table.describe(offers[i])}."
         return None

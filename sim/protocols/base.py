@@ -66,9 +66,13 @@ class Table:
             around = np.ones_like(self.present)
         return self.positions[around].mean(axis=0)
 
+    def name(self, index: int) -> str:
+        """An actor's name for the narrative ('actor 3' when the table carries no names)."""
+        return self.actor_names[index] if self.actor_names else f"actor {index}"
+
     def names(self, indices: Sequence[int] | np.ndarray) -> str:
         """'Russia, Turkey and Iran': for the narrative."""
-        names = [self.actor_names[int(i)] for i in indices]
+        names = [self.name(int(i)) for i in indices]
         if len(names) <= 1:
             return names[0] if names else "nobody"
         return ", ".join(names[:-1]) + " and " + names[-1]

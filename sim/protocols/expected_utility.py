@@ -276,7 +276,7 @@ class ExpectedUtility(Protocol):
     @staticmethod
     def _step(table: Table, who: np.ndarray, k: int, offer: Offer, before: np.ndarray) -> Step:
         receiver, proposer = int(who[offer.receiver]), int(who[offer.proposer])
-        name, other = table.actor_names[receiver], table.actor_names[proposer]
+        name, other = table.name(receiver), table.name(proposer)
         verb = {
             "confrontation": f"expected to lose a confrontation with {other} and took its position",
             "compromise": f"compromised with {other}",
