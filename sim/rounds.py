@@ -32,6 +32,7 @@ from .scenario import Round
 if TYPE_CHECKING:
     from .model import NegotiationModel
 
+Distrust = tuple[np.ndarray, np.ndarray]  # each actor's cost, and the guarantor behind it
 MOVE_REPORT_THRESHOLD = 1.0  # scale points; smaller moves are not narrated
 
 
@@ -50,8 +51,9 @@ def play_round(
 ) -> RoundOutcome:
     """Play ``spec`` on ``date`` (the model has already applied the shocks due by then)."""
     seats = _seats(model, spec)
-    attending = _attendance(model, spec, seats, date)
-    bargain, present, walked_out = _negotiate(model, spec, seats, attending, date)
+    distrust = _distrust(model, seats)  # positions do not move until the round ends
+    attending = _attendance(model, spec, seats, distrust, date)
+    bargain, present, walked_out = _negotiate(model, spec, seats, attending, distrust, date)
     text = bargain.text
     # Required signatories are fixed by who came: one who walked out has not signed.
     required = _expected_signatories(model, seats, attending)
@@ -185,7 +187,9 @@ def postponement_event(
     )
 
 
-def _attendance(model: NegotiationModel, spec: Round, seats: Seats, date: dt.date) -> np.ndarray:
+def _attendance(
+    model: NegotiationModel, spec: Round, seats: Seats, distrust: Distrust, date: dt.date
+) -> np.ndarray:
     """Conveners come; each invitee comes when the expected text beats staying away."""
     params = model.params
     everyone = _mask(model, seats.invited)
@@ -198,7 +202,7 @@ def _attendance(model: NegotiationModel, spec: Round, seats: Seats, date: dt.dat
     pull = (
         params.patron_attendance_pull * patron_there * model.capability[np.maximum(model.patron, 0)]
     )
-    distrust, guarantor = _distrust(model, seats)
+    distrust, guarantor = distrust
     noise = model.rng.normal(0.0, params.attendance_noise, size=model.n_actors)
     attending = everyone & (expected + pull - distrust + noise >= model.reservation)
     attending[seats.conveners] = True
@@ -223,7 +227,12 @@ def _attendance(model: NegotiationModel, spec: Round, seats: Seats, date: dt.dat
 
 
 def _negotiate(
-    model: NegotiationModel, spec: Round, seats: Seats, attending: np.ndarray, date: dt.date
+    model: NegotiationModel,
+    spec: Round,
+    seats: Seats,
+    attending: np.ndarray,
+    distrust: Distrust,
+    date: dt.date,
 ) -> tuple[Bargain, np.ndarray, np.ndarray]:
     """Bargain under the scenario's rule, then let those who cannot bear the text walk out."""
     params = model.params
@@ -240,7 +249,7 @@ def _negotiate(
     positions = model.positions[:, seats.agenda]
     salience = model.salience[:, seats.agenda]
     worth = b.clause_utility(positions, salience, text).mean(axis=1)
-    distrust, guarantor = _distrust(model, seats)
+    distrust, guarantor = distrust
     can_leave = attending & ~_mask(model, seats.conveners) & ~model.is_observer
     walked_out = can_leave & (worth - distrust < model.reservation - params.walkout_margin)
     for i in np.flatnonzero(walked_out):
@@ -263,12 +272,14 @@ def _negotiate(
     return bargain, attending & ~walked_out, walked_out
 
 
-def _distrust(model: NegotiationModel, seats: Seats) -> tuple[np.ndarray, np.ndarray]:
+def _distrust(model: NegotiationModel, seats: Seats) -> Distrust:
     """What lending its name to a deal guaranteed by adversaries costs each actor.
 
     The guarantors are the conveners who are not observers; the cost is
     ``model.guarantor_distrust`` times the distance to the furthest of them (0 by default).
     """
+    if model.params.guarantor_distrust == 0:
+        return np.zeros(model.n_actors), np.zeros(model.n_actors, dtype=int)
     guarantors = _mask(model, seats.conveners) & ~model.is_observer
     distance, furthest = b.distance_to_guarantors(model.positions, model.salience, guarantors)
     return model.params.guarantor_distrust * distance, furthest
