@@ -7,12 +7,10 @@ sees it: a simulated outcome cannot be copied from the history it is judged agai
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path as FsPath
 
 from pydantic import ValidationError
 
-from .observables import Observables
 from .scenario import Scenario, ScenarioError
 from .scenario.errors import Problem
 from .scenario.loader import validation_problems
@@ -35,17 +33,6 @@ class RecordedEvent(Frozen):
     single_delegation: bool | None = None
     summary: str = ""
     sources: dict[str, Text] = {}
-
-    def observables(self) -> Observables:
-        return Observables(
-            round_id=self.round,
-            date=self.actual_date,
-            delay_days=self.delay_days,
-            attended=None if self.attended is None else frozenset(self.attended),
-            walked_out=None if self.walked_out is None else frozenset(self.walked_out),
-            agreed=tuple(self.agreed.items()),
-            single_delegation=self.single_delegation,
-        )
 
 
 class History(Frozen):
@@ -112,57 +99,3 @@ def _check_against(history: History, scenario: Scenario, located) -> list[Proble
                         )
                     )
     return problems
-
-
-@dataclass(frozen=True)
-class RoundComparison:
-    """How one simulated round matches the record, fact by fact (``None``: nothing to compare)."""
-
-    round_id: str
-    date_error_days: int | None
-    attendance_matches: int
-    attendance_known: int
-    agreement_matches: int
-    agreement_known: int
-    single_delegation_match: bool | None
-
-    @property
-    def matches(self) -> int:
-        return (
-            self.attendance_matches
-            + self.agreement_matches
-            + int(bool(self.single_delegation_match))
-        )
-
-    @property
-    def known(self) -> int:
-        return (
-            self.attendance_known
-            + self.agreement_known
-            + int(self.single_delegation_match is not None)
-        )
-
-
-def compare_round(
-    simulated: Observables, recorded: Observables, invited: tuple[str, ...]
-) -> RoundComparison:
-    date_error = None
-    if recorded.delay_days is not None and simulated.delay_days is not None:
-        date_error = simulated.delay_days - recorded.delay_days
-    att_match = att_known = 0
-    if recorded.attended is not None and simulated.attended is not None:
-        for actor in invited:
-            att_known += 1
-            att_match += (actor in recorded.attended) == (actor in simulated.attended)
-    agr_match = agr_known = 0
-    for issue, was_agreed in recorded.agreed:
-        simulated_agreed = simulated.agreed_on(issue)
-        if simulated_agreed is not None:
-            agr_known += 1
-            agr_match += simulated_agreed == was_agreed
-    unified = None
-    if recorded.single_delegation is not None and simulated.single_delegation is not None:
-        unified = recorded.single_delegation == simulated.single_delegation
-    return RoundComparison(
-        simulated.round_id, date_error, att_match, att_known, agr_match, agr_known, unified
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -46,8 +47,10 @@ def test_run_writes_the_run_directory_and_prints_the_table(tmp_path, mini_path):
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["seed"] == 5
     assert summary["history"]["facts_compared"] > 0
-    rounds = (tmp_path / "out" / "rounds.csv").read_text().splitlines()
-    assert len(rounds) == 4 and rounds[2].split(",")[-8] == "2017-02-27"
+    with open(tmp_path / "out" / "rounds.csv", newline="") as file:
+        rounds = list(csv.DictReader(file))
+    assert len(rounds) == 3 and rounds[1]["recorded_date"] == "2017-02-27"
+    assert rounds[1]["match_agreed"].endswith("/2")
 
 
 def test_one_seed_gives_byte_identical_files_in_separate_processes(tmp_path, mini_path):

@@ -117,7 +117,9 @@ def test_the_run_matches_most_of_the_record(flagship, history, baseline):
 
     files = run_files(baseline, flagship.scenario, history, b"", figures=False)
     summary = json.loads(files["summary.json"])
-    assert summary["history"]["facts_compared"] >= 150
+    # every scored fact of the record: conveners' attendance (true by construction) is not
+    # among them, walk-outs and delays are (as in the loss)
+    assert summary["history"]["facts_compared"] == 197
     assert summary["history"]["share_matched"] >= 0.85
 
 
