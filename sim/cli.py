@@ -70,14 +70,6 @@ def validate(scenario: str) -> None:
             f"a meeting slips past them: {', '.join(late)}",
             err=True,
         )
-    if history is not None:
-        unknown = [e.round for e in history.events if e.round not in {r.id for r in s.schedule}]
-        if unknown:
-            click.echo(
-                f"note: the history records rounds this scenario does not have (not "
-                f"compared): {', '.join(unknown)}",
-                err=True,
-            )
     missing = unsourced_numbers(s)
     if missing:
         click.echo(
