@@ -95,8 +95,9 @@ def validate(scenario: str) -> None:
     type=click.IntRange(1, 10_000),
     default=1,
     show_default=True,
-    help="Also run this many seeds (drawn from --seed) and draw history.png as their median "
-    "and 10-90% band.",
+    help="Also run this many seeds (drawn from --seed): print and write (ensemble.csv, "
+    "summary.json) each fact's share of runs and the ensemble's loss, and draw history.png as "
+    "their median and 10-90% band.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the run directory.")
 def run(
@@ -106,11 +107,6 @@ def run(
     from .model import ensemble_seeds, simulate
     from .output import RunDirExists, fresh_run_path, run_files, write_run_dir
 
-    if ensemble > 1 and no_figures:
-        _fail(
-            "error: --ensemble draws history.png over many seeds; it cannot be combined "
-            "with --no-figures"
-        )
     loaded = _load(scenario, seed)
     history, history_bytes = _load_history(loaded)
     started = time.perf_counter()
@@ -137,7 +133,19 @@ def run(
 
         click.echo(round_table(log, loaded.scenario, history))
         click.echo(f"simulated {len(log.rounds)} rounds in {simulated * 1000:.0f} ms")
+        if len(logs) > 1:
+            _print_ensemble(logs, loaded.scenario, history, files["summary.json"])
     click.echo(f"wrote {target}")
+
+
+def _print_ensemble(logs, scenario, history, summary_bytes: bytes) -> None:
+    import json
+
+    from .facts import ensemble_rows
+    from .report import ensemble_table
+
+    block = json.loads(summary_bytes).get("ensemble")
+    click.echo(ensemble_table(ensemble_rows(logs, scenario, history), len(logs), block))
 
 
 @main.command()
@@ -227,6 +235,7 @@ def calibrate(spec: str, budget, workers) -> None:
 @click.option("--overwrite", is_flag=True, help="Replace --figure if it exists.")
 def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> None:
     """Run a scenario under every bargaining rule and compare them with the record."""
+    from .baselines import baseline_scores
     from .comparison import compare_protocols, comparison_table
     from .model import ensemble_seeds
     from .output import write_file_atomically
@@ -242,13 +251,14 @@ def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> No
     results = compare_protocols(
         loaded.scenario, history, ensemble_seeds(loaded.scenario.seed, seeds)
     )
-    png = png_bytes(protocol_comparison_figure(results, loaded.scenario, history))
+    baselines = baseline_scores(loaded.scenario, history) if history is not None else []
+    png = png_bytes(protocol_comparison_figure(results, loaded.scenario, history, baselines))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_file_atomically(target, png)
     except OSError as exc:
         _fail(f"error: cannot write the figure {target}: {exc}")
-    click.echo(comparison_table(results))
+    click.echo(comparison_table(results, baselines))
     if history is None:
         click.echo("(no recorded history given: no losses)")
     click.echo(f"wrote {target}")

@@ -127,12 +127,18 @@ def test_sources_prints_an_actors_numbers_with_their_evidence():
     assert wrong.returncode == 2 and "did you mean 'moscow_platform'?" in wrong.stderr
 
 
-def test_an_ensemble_changes_only_the_history_figure(tmp_path, mini_path):
+def test_an_ensemble_adds_its_forecasts_and_changes_only_the_history_figure(tmp_path, mini_path):
     one = cli("run", str(mini_path), "--out", str(tmp_path / "one"))
     many = cli("run", str(mini_path), "--out", str(tmp_path / "many"), "--ensemble", "6")
     assert one.returncode == many.returncode == 0
     a, b = read_all(tmp_path / "one"), read_all(tmp_path / "many")
-    assert {k for k in a if a[k] != b[k]} == {"history.png"}
+    assert set(b) - set(a) == {"ensemble.csv"}
+    assert {k for k in a if a[k] != b[k]} == {"history.png", "summary.json"}
+    first, ensemble = json.loads(a["summary.json"]), json.loads(b["summary.json"])
+    assert ensemble.pop("ensemble")["runs"] == 6 and ensemble == first
+    assert "ensemble of 6 runs" in many.stdout and "ensemble loss against the record" in (
+        many.stdout
+    )
 
 
 def test_the_resolved_scenario_reruns_the_same_run_anywhere(tmp_path, mini_path):
@@ -149,12 +155,21 @@ def test_the_resolved_scenario_reruns_the_same_run_anywhere(tmp_path, mini_path)
     assert first["scenario_hash"] == second["scenario_hash"]
 
 
-def test_an_ensemble_needs_figures(tmp_path, mini_path):
-    done = cli(
-        "run", str(mini_path), "--ensemble", "3", "--no-figures", "--out", str(tmp_path / "o")
+def test_an_ensemble_without_figures_writes_its_table(tmp_path, mini_path):
+    out = tmp_path / "o"
+    done = cli("run", str(mini_path), "--ensemble", "3", "--no-figures", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    with open(out / "ensemble.csv", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == ["round", "fact", "key", "forecast", "recorded", "loss"]
+    summary = json.loads((out / "summary.json").read_text())
+    scored = [row for row in rows if row["loss"]]
+    assert (
+        len(scored) == summary["ensemble"]["facts_scored"] == summary["history"]["facts_compared"]
     )
-    assert done.returncode == 2 and "--ensemble" in done.stderr
-    assert not (tmp_path / "o").exists()
+    loss = sum(float(row["loss"]) for row in scored) / len(scored)
+    assert loss == pytest.approx(summary["ensemble"]["loss"], abs=1e-3)
+    assert not (out / "history.png").exists()
 
 
 def test_history_mistakes_are_bad_input(tmp_path, mini_text):
@@ -179,6 +194,7 @@ def test_compare_draws_every_rule_against_the_record(tmp_path):
     assert result.returncode == 0, result.stderr
     for rule in ("compromise", "expected_utility", "single_text", "alternating_offers"):
         assert rule in result.stdout
+    assert "nothing is ever agreed" in result.stdout and "repeat the last meeting" in result.stdout
     assert figure.read_bytes().startswith(b"\x89PNG")
     again = cli("compare", flagship, "--seeds", "2", "--figure", str(figure))
     assert again.returncode == 2 and "--overwrite" in again.stderr

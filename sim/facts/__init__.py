@@ -14,11 +14,13 @@ from .compare import (
     run_values,
     scored_facts,
 )
+from .ensemble import EnsembleRow, ensemble_rows
 from .registry import FACTS, fact
 
 __all__ = [
     "DELAY_MATCH_DAYS",
     "DELAY_SCALE_DAYS",
+    "EnsembleRow",
     "FACTS",
     "Fact",
     "FactKey",
@@ -28,6 +30,7 @@ __all__ = [
     "RoundMatch",
     "Value",
     "contexts",
+    "ensemble_rows",
     "fact",
     "forecast_runs",
     "match_run",

@@ -269,19 +269,22 @@ def ensemble_history_figure(
 RULE_COLORS = ("tab:purple", "tab:red", "tab:green", "tab:blue", "tab:orange", "tab:brown")
 
 
-def protocol_comparison_figure(results, scenario: Scenario, history: History | None) -> Figure:
+def protocol_comparison_figure(
+    results, scenario: Scenario, history: History | None, baselines=()
+) -> Figure:
     """Each bargaining rule's share of each round's agenda agreed, over the record.
 
     ``results`` are ``comparison.RuleResult``s. Top: the mean over the seeds of each rule, one
     line per rule, the record as hollow black markers. Bottom: each rule's loss against the
-    record (lower is better), when a record is given.
+    record (lower is better), when a record is given, with the naive ``baselines`` (name and
+    ``Score`` pairs) in grey beneath the rules.
     """
     from matplotlib.figure import Figure
 
     scored = [r for r in results if r.score is not None]
     if scored:
         figure = Figure(figsize=(11, 7.5))
-        figure.subplots_adjust(left=0.15, right=0.97, top=0.92, bottom=0.08, hspace=0.45)
+        figure.subplots_adjust(left=0.22, right=0.97, top=0.92, bottom=0.08, hspace=0.45)
         ax_agree, ax_loss = figure.subplots(2, 1, gridspec_kw={"height_ratios": [2.2, 1]})
     else:  # no record: nothing to score, one panel
         figure = Figure(figsize=(11, 5))
@@ -317,9 +320,11 @@ def protocol_comparison_figure(results, scenario: Scenario, history: History | N
     ax_agree.grid(alpha=0.3)
     ax_agree.legend(fontsize=8, ncol=len(results) + 1, loc="upper center", frameon=False)
     if ax_loss is not None:
-        losses = [r.score.loss for r in scored]
+        losses = [r.score.loss for r in scored] + [s.loss for _, s in baselines]
         colors = [RULE_COLORS[k % len(RULE_COLORS)] for k in range(len(scored))]
-        ax_loss.barh([r.protocol for r in scored], losses, color=colors)
+        colors += ["0.6"] * len(baselines)
+        labels = [r.protocol for r in scored] + [name for name, _ in baselines]
+        ax_loss.barh(labels, losses, color=colors)
         for k, loss in enumerate(losses):
             ax_loss.annotate(f"{loss:.3f}", (loss, k), xytext=(3, -3), textcoords="offset points")
         ax_loss.set_xlabel(

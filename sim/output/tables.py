@@ -13,10 +13,12 @@ import json
 import math
 
 from .. import __version__
+from ..baselines import baseline_scores
 from ..facts import FACTS, RoundMatch, contexts, match_run
 from ..history import History
 from ..runlog import RunLog
 from ..scenario import Scenario, scenario_hash
+from ..scoring import score_ensemble, score_runs
 
 LIST_SEP = ";"
 
@@ -203,3 +205,41 @@ def _history_summary(
 
 def summary_json(*args, **kwargs) -> str:
     return json.dumps(summary(*args, **kwargs), indent=2, ensure_ascii=False) + "\n"
+
+
+def ensemble_csv(rows) -> str:
+    """``ensemble.csv``: one line per fact of each round (``sim.facts.ensemble_rows``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["round", "fact", "key", "forecast", "recorded", "loss"])
+    for row in rows:
+        recorded = "" if row.recorded is None else str(int(row.recorded))
+        writer.writerow(
+            [row.round_id, row.fact, row.key, _num(row.forecast, 4), recorded, _num(row.loss, 4)]
+        )
+    return buffer.getvalue()
+
+
+def ensemble_summary(logs, scenario: Scenario, history: History | None) -> dict:
+    """The ensemble's block of ``summary.json``: its seeds and, with a record, its losses.
+
+    ``loss`` scores the ensemble as one forecast (each yes/no fact by its share of runs);
+    ``mean_run_loss`` is the mean of each run's own loss, the loss ``calibrate`` fits.
+    """
+    block: dict = {"runs": len(logs), "seeds": [log.seed for log in logs]}
+    if history is not None:
+        ensemble = score_ensemble(logs, scenario, history)
+        block["facts_scored"] = len(ensemble.facts)
+        block["loss"] = _rounded(ensemble.loss)
+        block["brier"] = _rounded(ensemble.brier)
+        block["delay_mae_days"] = _rounded(ensemble.delay_mae_days, 2)
+        block["mean_run_loss"] = _rounded(score_runs(logs, scenario, history).loss)
+        block["baselines"] = {
+            name.removeprefix("baseline: "): _rounded(s.loss)
+            for name, s in baseline_scores(scenario, history)
+        }
+    return block
+
+
+def _rounded(value: float, digits: int = 4) -> float | None:
+    return None if math.isnan(value) else round(value, digits)
