@@ -45,6 +45,10 @@ def _load_history(loaded: LoadedScenario):
         raise
 
 
+def _count(items, noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="astana-sim")
 def main() -> None:
@@ -59,8 +63,8 @@ def validate(scenario: str) -> None:
     history, _ = _load_history(loaded)
     s = loaded.scenario
     click.echo(
-        f"ok: {scenario}: '{s.name}', {len(s.issues)} issues, {len(s.actors)} actors, "
-        f"{len(s.schedule)} rounds, {len(s.shocks)} shocks, seed {s.seed}"
+        f"ok: {scenario}: '{s.name}', {_count(s.issues, 'issue')}, {_count(s.actors, 'actor')}, "
+        f"{_count(s.schedule, 'round')}, {_count(s.shocks, 'shock')}, seed {s.seed}"
     )
     last = max(r.planned_date for r in s.schedule)
     late = [shock.id for shock in s.shocks if shock.date > last]
@@ -70,6 +74,10 @@ def validate(scenario: str) -> None:
             f"a meeting slips past them: {', '.join(late)}",
             err=True,
         )
+    from .advice import advise
+
+    for warning in advise(s, history):
+        click.echo(str(warning), err=True)
     missing = unsourced_numbers(s)
     if missing:
         click.echo(
@@ -148,22 +156,30 @@ def _print_ensemble(logs, scenario, history, summary_bytes: bytes) -> None:
     click.echo(ensemble_table(ensemble_rows(logs, scenario, history), len(logs), block))
 
 
+DEFAULT_SCENARIO = "scenarios/astana_2017.yaml"
+
+
 @main.command()
 @click.argument("actor")
 @click.option(
     "--scenario",
     "scenario_path",
-    default="scenarios/astana_2017.yaml",
-    show_default=True,
     type=click.Path(dir_okay=False),
-    help="The scenario whose actor to show.",
+    help=f"The scenario whose actor to show (default: {DEFAULT_SCENARIO}, in the repository).",
 )
-def sources(actor: str, scenario_path: str) -> None:
+def sources(actor: str, scenario_path: str | None) -> None:
     """Print an actor's numbers, each with the evidence it rests on."""
     import difflib
 
     from .report import actor_sources
 
+    if scenario_path is None:
+        if not Path(DEFAULT_SCENARIO).is_file():
+            _fail(
+                f"error: no --scenario given, and the default {DEFAULT_SCENARIO} is not here "
+                "(run from the repository's folder, or pass --scenario FILE)"
+            )
+        scenario_path = DEFAULT_SCENARIO
     scenario = _load(scenario_path).scenario
     ids = scenario.actor_ids()
     if actor not in ids:
@@ -173,6 +189,7 @@ def sources(actor: str, scenario_path: str) -> None:
             f"error: expected an actor id of {scenario_path} ({', '.join(ids)}); "
             f"found {actor!r}{hint}"
         )
+    click.echo(f"scenario: {scenario_path} ({scenario.name})")
     click.echo(actor_sources(scenario, actor))
 
 

@@ -125,6 +125,23 @@ def test_sources_prints_an_actors_numbers_with_their_evidence():
     assert "seed 002_90378c4f64ae43cb.txt" in done.stdout and "rule" in done.stdout
     wrong = cli("sources", "moscow_platfrom", cwd=root)
     assert wrong.returncode == 2 and "did you mean 'moscow_platform'?" in wrong.stderr
+    assert done.stdout.startswith("scenario: scenarios/astana_2017.yaml (astana_2017)")
+
+
+def test_sources_outside_the_repository_asks_for_the_scenario(tmp_path, mini_path):
+    done = cli("sources", "gov", cwd=tmp_path)
+    assert done.returncode == 2 and "pass --scenario FILE" in done.stderr
+    assert "Traceback" not in done.stderr
+    mine = cli("sources", "gov", "--scenario", str(mini_path), cwd=tmp_path)
+    assert mine.returncode == 0 and f"scenario: {mini_path} (mini)" in mine.stdout
+
+
+def test_validate_warns_without_failing(tmp_path, mini_text):
+    (tmp_path / "s.yaml").write_text(mini_text.replace("reservation: 0.6", "reservation: 0.7"))
+    done = cli("validate", str(tmp_path / "s.yaml"))
+    assert done.returncode == 0, done.stderr
+    assert "warning: schedule.r2.agenda.power: no text on power is acceptable" in done.stderr
+    assert "1 shock," in done.stdout
 
 
 def test_an_ensemble_adds_its_forecasts_and_changes_only_the_history_figure(tmp_path, mini_path):
