@@ -215,3 +215,26 @@ def test_an_ensemble_forecast_holds_one_value_per_run(mini):
     logs = [simulate(scenario, s, narrate=False) for s in (1, 2, 3)]
     forecast = forecast_runs(logs, scenario)
     assert all(len(values) == 3 for values in forecast.values())
+
+
+def test_the_documented_new_observable_is_one_file_and_one_line(mini, monkeypatch):
+    """docs/calibration.md's example: a `signed` fact, registered, is read, scored and written."""
+    import re
+
+    import sim.facts.compare as compare
+    from sim.output.tables import rounds_csv
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "calibration.md").read_text()
+    [block] = [b for b in re.findall(r"```python\n(.*?)```", page, flags=re.S) if "Signed" in b]
+    namespace: dict = {}
+    exec(compile(block, "docs/calibration.md", "exec"), namespace)
+    signed = namespace["Signed"]()
+    scenario, _ = mini
+    extended = (*FACTS, signed)
+    monkeypatch.setattr(compare, "FACTS", extended)
+    monkeypatch.setattr("sim.output.tables.FACTS", extended)
+    history = History(events=[RecordedEvent(round="r1", signed_by=["big", "ally"])])
+    log = simulate(scenario, 5, narrate=False)
+    scored = [f for f in score_runs([log], scenario, history).facts if f.observable == "signed"]
+    assert len(scored) == 6  # every invitee of r1
+    assert "match_signed" in rounds_csv(log, scenario, history).splitlines()[0]
