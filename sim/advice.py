@@ -55,38 +55,43 @@ def _invited(spec: Round) -> list[str]:
     return list(dict.fromkeys([*spec.conveners, *spec.invitees]))
 
 
+def _first_draft_worth(scenario: Scenario, spec: Round) -> dict[str, float]:
+    """What the conveners' first draft of a round (at the opening numbers) is worth to each
+    actor: the mean over the agenda of its clauses' worth."""
+    ids, issues = scenario.actor_ids(), scenario.issue_ids()
+    pos = np.array([[a.positions[j] for j in issues] for a in scenario.actors])
+    sal = np.array([[a.salience[j] for j in issues] for a in scenario.actors])
+    cap = np.array([a.capability for a in scenario.actors])
+    drafters = [ids.index(i) for i in _invited(spec) if scenario.actor(i).role != "observer"]
+    agenda = [issues.index(j) for j in spec.agenda]
+    convener = np.isin(np.arange(len(ids)), [ids.index(c) for c in spec.conveners])
+    weights = draft_weights(cap, sal, convener, scenario.model.convener_weight)
+    text = weighted_text(pos[drafters][:, agenda], weights[drafters][:, agenda])
+    worth = clause_utility(pos[:, agenda], sal[:, agenda], text).mean(axis=1)
+    return dict(zip(ids, map(float, worth), strict=True))
+
+
 def never_attending(scenario: Scenario) -> list[Warning_]:
     """Invitees whom the conveners' first draft of every round they are invited to leaves below
     their walk-away value, even with the largest patron pull and two standard deviations of
     luck: with their opening numbers they stay away from every round."""
     params = scenario.model
-    ids = scenario.actor_ids()
-    issues = scenario.issue_ids()
-    pos = np.array([[a.positions[j] for j in issues] for a in scenario.actors])
-    sal = np.array([[a.salience[j] for j in issues] for a in scenario.actors])
-    cap = np.array([a.capability for a in scenario.actors])
-    res = np.array([a.reservation for a in scenario.actors])
     best: dict[str, tuple[float, str]] = {}
     for spec in scenario.schedule:
-        invited = [i for i in _invited(spec) if i not in spec.conveners]
-        drafters = [ids.index(i) for i in _invited(spec) if scenario.actor(i).role != "observer"]
-        agenda = [issues.index(j) for j in spec.agenda]
-        convener = np.isin(np.arange(len(ids)), [ids.index(c) for c in spec.conveners])
-        weights = draft_weights(cap, sal, convener, params.convener_weight)[drafters][:, agenda]
-        text = weighted_text(pos[drafters][:, agenda], weights)
-        worth = clause_utility(pos[:, agenda], sal[:, agenda], text).mean(axis=1)
-        for actor_id in invited:
-            i = ids.index(actor_id)
+        worth = _first_draft_worth(scenario, spec)
+        for actor_id in _invited(spec):
+            if actor_id in spec.conveners:
+                continue
             patron = scenario.actor(actor_id).patron
             pull = params.patron_attendance_pull * (
-                scenario.actor(patron).capability if patron else 0
+                scenario.actor(patron).capability if patron else 0.0
             )
-            value = float(worth[i] + pull + 2 * params.attendance_noise)
+            value = worth[actor_id] + pull + 2 * params.attendance_noise
             if actor_id not in best or value > best[actor_id][0]:
                 best[actor_id] = (value, spec.id)
     warnings = []
     for actor_id, (value, round_id) in best.items():
-        r = float(res[ids.index(actor_id)])
+        r = scenario.actor(actor_id).reservation
         if value < r:
             warnings.append(
                 Warning_(

@@ -125,7 +125,12 @@ def load_with_extends(file: FsPath, display: str, stack: tuple[FsPath, ...] = ()
     renamed on the way in and back on the way out); ``{round: x, remove: true}`` drops the
     base's event of round ``x``.
     """
-    real = file.resolve()
+    try:
+        real = file.resolve(strict=False)
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        raise ScenarioError(
+            [Problem(Where(display, 1), (), "expected a history file; found a symbolic-link loop")]
+        ) from None
     if real in stack:
         chain = " -> ".join(p.name for p in (*stack, real))
         raise ScenarioError([Problem(Where(display, 1), ("extends",), f"extends cycle: {chain}")])
@@ -142,7 +147,7 @@ def load_with_extends(file: FsPath, display: str, stack: tuple[FsPath, ...] = ()
         base_file = file.parent / relative
         if not base_file.is_file():
             at = ("extends",) if isinstance(own.data["extends"], str) else ("extends", index)
-            what = "a directory" if base_file.is_dir() else "no such file"
+            what = _not_a_file(base_file)
             message = f"expected an existing history file; found {what}: {relative!r}"
             raise ScenarioError([Problem(where, at, message)])
         base = _by_id(load_with_extends(base_file, str(base_file), (*stack, real)))
@@ -151,6 +156,12 @@ def load_with_extends(file: FsPath, display: str, stack: tuple[FsPath, ...] = ()
     places = {p: w for p, w in own.places.items() if not (p and p[0] == "extends")}
     assert merged is not None
     return _by_round(merge(merged, _by_id(Located(data, places))))
+
+
+def _not_a_file(path: FsPath) -> str:
+    if path.is_dir():
+        return "a directory"
+    return "something that is not a regular file" if path.exists() else "no such file"
 
 
 def _extends(own: Located) -> list[tuple[str, Where | None]]:

@@ -8,6 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import scenarios
 
 from sim.facts import (
     FACTS,
@@ -238,3 +241,35 @@ def test_the_documented_new_observable_is_one_file_and_one_line(mini, monkeypatc
     scored = [f for f in score_runs([log], scenario, history).facts if f.observable == "signed"]
     assert len(scored) == 6  # every invitee of r1
     assert "match_signed" in rounds_csv(log, scenario, history).splitlines()[0]
+
+
+def _record_of(log, scenario, keep) -> History:
+    """A record written from a run, each fact kept or left out as ``keep`` draws."""
+    formats = {spec.id: spec.format for spec in scenario.schedule}
+    events = []
+    for out in log.rounds:
+        facts = {
+            "attended": list(out.attended),
+            "walked_out": list(out.walked_out),
+            "agreed": dict(zip(out.agenda, out.agreed, strict=True)),
+            "delay_days": out.delay_days,
+        }
+        if formats[out.round_id] == "opposition_unification":
+            facts["single_delegation"] = all(out.agreed)
+        events.append(
+            RecordedEvent(round=out.round_id, **{k: v for k, v in facts.items() if keep()})
+        )
+    return History(events=events)
+
+
+@given(scenarios(max_actors=5, max_rounds=4), st.integers(0, 2**32), st.randoms())
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_run_matches_a_record_written_from_it_fact_for_fact(scenario, seed, random):
+    log = simulate(scenario, seed, narrate=False)
+    history = _record_of(log, scenario, lambda: random.random() < 0.7)
+    loss = score_runs([log], scenario, history)
+    summary = json.loads(run_files(log, scenario, history, b"", figures=False)["summary.json"])
+    assert summary["history"]["facts_compared"] == len(loss.facts)
+    assert len(loss.facts) == len(scored_facts(scenario, history))
+    assert summary["history"]["facts_matched"] == len(loss.facts)
+    assert all(f.loss == 0.0 for f in loss.facts)
