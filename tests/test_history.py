@@ -145,3 +145,18 @@ def test_errors_in_an_extended_record_name_the_file_they_are_in(tmp_path, scenar
     (tmp_path / "later.yaml").write_text("extends: gone.yaml\nevents: []\n")
     with pytest.raises(ScenarioError, match="expected an existing history file; found no such"):
         load_history(tmp_path / "later.yaml", scenario)
+
+
+def test_a_file_that_is_not_a_mapping_is_refused_without_quoting_it(tmp_path, scenario):
+    (tmp_path / "h.yaml").write_text("root:x:0:0:secret-looking text\n")
+    [problem] = problems(tmp_path, "root:x:0:0:secret-looking text\n", scenario)
+    assert "expected a mapping of history fields" in problem and "secret" not in problem
+
+
+def test_extends_refuses_link_loops_and_files_that_are_not_regular(tmp_path, scenario):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    [loop] = problems(tmp_path, "extends: a\nevents: []\n", scenario)
+    assert "extends" in loop and "Traceback" not in loop
+    [device] = problems(tmp_path, "extends: /dev/null\nevents: []\n", scenario)
+    assert "found something that is not a regular file: '/dev/null'" in device
