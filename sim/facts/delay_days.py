@@ -1,4 +1,9 @@
-"""How many days after its planned date did the round meet? (Always 0 without postponements.)"""
+"""How many days after its planned date did the round meet?
+
+Always scored, even where the model cannot postpone (``max_postponements: 0``): a fact the model
+cannot get right is not one that holds by construction, and the facts scored must never depend
+on a parameter a fit may vary (a fit could otherwise drop the delays it gets wrong).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,6 @@ class DelayDays(DelayFact):
 
     def keys(self, ctx: RoundContext) -> tuple[str, ...]:
         return ("",)
-
-    def by_construction(self, ctx: RoundContext, key: str) -> bool:
-        return ctx.scenario.model.max_postponements == 0  # the model cannot postpone at all
 
     def from_run(self, outcome, ctx: RoundContext) -> dict[str, Value]:
         return {"": outcome.delay_days}
