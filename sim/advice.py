@@ -40,7 +40,7 @@ def advise(scenario: Scenario, history: History | None = None) -> list[Warning_]
     """Every warning, in a stable order: attendance, tolerance, unscored facts."""
     warnings = never_attending(scenario) + tolerances(scenario) + no_common_text(scenario)
     if history is not None:
-        warnings += unscored_facts(scenario, history)
+        warnings += inconsistent_dates(scenario, history) + unscored_facts(scenario, history)
     return warnings
 
 
@@ -152,6 +152,26 @@ def no_common_text(scenario: Scenario) -> list[Warning_]:
                         f"{highest_low} at least {high[0]:.1f}",
                     )
                 )
+    return warnings
+
+
+def inconsistent_dates(scenario: Scenario, history: History) -> list[Warning_]:
+    """Recorded delays that disagree with the recorded date and the scenario's planned date."""
+    planned = {spec.id: spec.planned_date for spec in scenario.schedule}
+    warnings = []
+    for event in history.events:
+        if event.actual_date is None or event.delay_days is None:
+            continue
+        slip = (event.actual_date - planned[event.round]).days
+        if slip != event.delay_days:
+            warnings.append(
+                Warning_(
+                    f"history: {event.round}",
+                    f"delay_days is {event.delay_days}, but actual_date {event.actual_date} is "
+                    f"{slip} days after the planned {planned[event.round]}; the loss scores "
+                    "delay_days",
+                )
+            )
     return warnings
 
 

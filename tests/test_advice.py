@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from sim.advice import advise, never_attending, no_common_text, tolerance, tolerances
+from sim.advice import (
+    advise,
+    inconsistent_dates,
+    never_attending,
+    no_common_text,
+    tolerance,
+    tolerances,
+)
 from sim.history import History, RecordedEvent
 from sim.scenario import load_scenario
 
@@ -68,3 +75,14 @@ def test_recorded_facts_that_will_not_be_scored_are_named_with_why(mini):
     )
     assert any("signed_by" in w and "no registered fact reads it" in w for w in said)
     assert any("format is not opposition_unification" in w for w in said)
+
+
+def test_a_recorded_delay_that_disagrees_with_the_recorded_date(mini):
+    import datetime as dt
+
+    fine = RecordedEvent(round="r2", actual_date=dt.date(2017, 2, 27), delay_days=7)
+    off = RecordedEvent(round="r1", actual_date=dt.date(2017, 1, 12), delay_days=0)
+    [warning] = inconsistent_dates(mini, History(events=[fine, off]))
+    assert warning.about == "history: r1" and "2 days after the planned 2017-01-10" in (
+        warning.message
+    )
