@@ -26,7 +26,7 @@ def nothing_agreed(scenario: Scenario) -> list[RoundForecast]:
 
 def _pessimist(round_: Round) -> RoundForecast:
     people = _invited(round_)
-    unification = round_.format == "opposition_unification"
+    unification = round_.format == "unification"
     return RoundForecast(
         round_id=round_.id,
         invited=people,
@@ -59,7 +59,7 @@ def _repeat(round_: Round, last: RecordedEvent) -> RoundForecast:
         issue: float(last.agreed[issue]) if issue in last.agreed else float(agreed_share >= 0.5)
         for issue in round_.agenda
     }
-    unification = round_.format == "opposition_unification"
+    unification = round_.format == "unification"
     return RoundForecast(
         round_id=round_.id,
         invited=people,

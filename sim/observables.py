@@ -33,7 +33,7 @@ class Observables:
 
 def observe_round(outcome: RoundOutcome, round_format: str) -> Observables:
     agreed = tuple(zip(outcome.agenda, outcome.agreed, strict=True))
-    unified = all(outcome.agreed) if round_format == "opposition_unification" else None
+    unified = all(outcome.agreed) if round_format == "unification" else None
     return Observables(
         round_id=outcome.round_id,
         date=outcome.date,
