@@ -10,7 +10,7 @@ from test_model import tweak
 
 from sim.model import simulate
 from sim.output.figures import history_figure, track_markers
-from sim.scenario import load_scenario
+from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.schema import FORMAT_BEHAVIOUR, ROLE_BEHAVIOUR, ROLES, Format, Role, Track
 
 matplotlib.use("Agg")
@@ -73,3 +73,33 @@ def test_the_legend_lists_the_tracks_used_by_display_name_in_declaration_order(m
     labels = [text.get_text() for text in figure.legends[0].get_texts()]
     assert labels == ["Capital talks", "Lakeside talks", "record"]
     assert track_markers(scenario) == {"astana": "o", "geneva": "s", "unused": "^"}
+
+
+def test_a_retired_role_or_format_says_what_replaces_it(tmp_path, mini_text):
+    text = mini_text.replace("name: Rebels\n    role: party", "name: Rebels\n    role: opposition")
+    text = text.replace("format: face_to_face", "format: opposition_unification")
+    (tmp_path / "old.yaml").write_text(text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(tmp_path / "old.yaml")
+    messages = [str(problem) for problem in caught.value.problems]
+    assert any(
+        "actors[1].role: expected one of 'party', 'guarantor', 'mediator', 'observer'; found "
+        "'opposition', a retired name: write role: party with group: opposition" in m
+        for m in messages
+    ), messages
+    assert any("write format: unification" in m for m in messages), messages
+
+
+def test_rounds_must_name_a_declared_track(tmp_path, mini_text):
+    text = mini_text.split("tracks:")[0]  # the fixture declares its tracks last
+    (tmp_path / "bare.yaml").write_text(text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(tmp_path / "bare.yaml")
+    [first, *_] = [str(problem) for problem in caught.value.problems]
+    assert (
+        "schedule[0].track: expected a track declared under the top-level `tracks:` list" in first
+    )
+    duplicated = mini_text + "  - {id: astana, name: Again}\n"
+    (tmp_path / "twice.yaml").write_text(duplicated)
+    with pytest.raises(ScenarioError, match=r"tracks\[2\]\.id: expected unique ids"):
+        load_scenario(tmp_path / "twice.yaml")

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Identifier = Annotated[str, Field(strict=True, pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, Field(strict=True, min_length=1)]
@@ -95,6 +95,16 @@ FORMAT_BEHAVIOUR: dict[str, str] = {
 FORMATS = tuple(FORMAT_BEHAVIOUR)
 CONFIDENCE = ("high", "medium", "low")
 
+# Names used before roles were named by behaviour, and what replaces each: a clear error beats a
+# bare "expected one of" for a scenario written for an earlier version.
+RETIRED_NAMES = {
+    "role": {
+        "government": "role: party with group: government",
+        "opposition": "role: party with group: opposition",
+    },
+    "format": {"opposition_unification": "format: unification"},
+}
+
 Role = Literal["party", "guarantor", "mediator", "observer"]
 Format = Literal[
     "face_to_face",
@@ -155,6 +165,21 @@ class Actor(Frozen):
     description: str = ""
     sources: dict[str, Evidence] = Field(default_factory=dict)
 
+    @field_validator("role", mode="before")
+    @classmethod
+    def _no_retired_role(cls, value: object) -> object:
+        return _refuse_retired("role", value, ROLES)
+
+
+def _refuse_retired(field: str, value: object, valid: tuple[str, ...]) -> object:
+    if isinstance(value, str) and value in RETIRED_NAMES[field]:
+        choices = ", ".join(repr(v) for v in valid)
+        raise ValueError(
+            f"expected one of {choices}; found {value!r}, a retired name: write "
+            f"{RETIRED_NAMES[field][value]}"
+        )
+    return value
+
 
 class Track(Frozen):
     """A line of meetings that runs in parallel with the others (a venue, a mediator's process)."""
@@ -180,6 +205,11 @@ class Round(Frozen):
     signatories: list[Identifier] | Literal["attendees"] = "attendees"
     description: str = ""
     sources: list[Text] = Field(default_factory=list)
+
+    @field_validator("format", mode="before")
+    @classmethod
+    def _no_retired_format(cls, value: object) -> object:
+        return _refuse_retired("format", value, FORMATS)
 
 
 class Change(Frozen):
