@@ -6,6 +6,8 @@ from typing import get_args
 
 import matplotlib
 import pytest
+from hypothesis import HealthCheck, given, settings
+from strategies import scenarios
 from test_model import tweak
 
 from sim.model import simulate
@@ -103,3 +105,17 @@ def test_rounds_must_name_a_declared_track(tmp_path, mini_text):
     (tmp_path / "twice.yaml").write_text(duplicated)
     with pytest.raises(ScenarioError, match=r"tracks\[2\]\.id: expected unique ids"):
         load_scenario(tmp_path / "twice.yaml")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_every_round_obeys_the_role_table(scenario):
+    """Whatever the scenario: only roles that may walk out do; under `attendees` the required
+    signatories are exactly the consenting roles who came; the votes are theirs."""
+    roles = {a.id: ROLE_BEHAVIOUR[a.role] for a in scenario.actors}
+    specs = {r.id: r for r in scenario.schedule}
+    for outcome in simulate(scenario, narrate=False).rounds:
+        assert all(roles[a].may_walk_out for a in outcome.walked_out)
+        if specs[outcome.round_id].signatories == "attendees":
+            assert set(outcome.signatories) == {a for a in outcome.attended if roles[a].consents}
+        assert all(roles[a].consents or a in outcome.signatories for a in outcome.accepted_by)
