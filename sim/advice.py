@@ -21,6 +21,7 @@ from .facts import recorded_facts
 from .facts.single_delegation import UNIFICATION
 from .history import History
 from .scenario import Round, Scenario
+from .scenario.schema import ROLE_BEHAVIOUR
 
 MIN_TOLERANCE = 1.0  # scale points: below this an actor accepts practically only its own position
 
@@ -51,6 +52,10 @@ def tolerance(scenario: Scenario, actor_id: str, issue: str) -> float:
     return float("inf") if salience == 0 else 100.0 * (1.0 - actor.reservation) / salience
 
 
+def _does(scenario: Scenario, actor_id: str):
+    return ROLE_BEHAVIOUR[scenario.actor(actor_id).role]
+
+
 def _invited(spec: Round) -> list[str]:
     return list(dict.fromkeys([*spec.conveners, *spec.invitees]))
 
@@ -62,7 +67,7 @@ def _first_draft_worth(scenario: Scenario, spec: Round) -> dict[str, float]:
     pos = np.array([[a.positions[j] for j in issues] for a in scenario.actors])
     sal = np.array([[a.salience[j] for j in issues] for a in scenario.actors])
     cap = np.array([a.capability for a in scenario.actors])
-    drafters = [ids.index(i) for i in _invited(spec) if scenario.actor(i).role != "observer"]
+    drafters = [ids.index(i) for i in _invited(spec) if _does(scenario, i).drafts]
     agenda = [issues.index(j) for j in spec.agenda]
     convener = np.isin(np.arange(len(ids)), [ids.index(c) for c in spec.conveners])
     weights = draft_weights(cap, sal, convener, scenario.model.convener_weight)
@@ -109,7 +114,7 @@ def tolerances(scenario: Scenario) -> list[Warning_]:
     """Issues on which an actor accepts only texts within less than a point of its position."""
     warnings = []
     for actor in scenario.actors:
-        if actor.role == "observer":
+        if not ROLE_BEHAVIOUR[actor.role].consents:
             continue
         for issue in scenario.issue_ids():
             t = tolerance(scenario, actor.id, issue)
@@ -127,7 +132,7 @@ def tolerances(scenario: Scenario) -> list[Warning_]:
 def _signers(scenario: Scenario, spec: Round) -> list[str]:
     if spec.signatories != "attendees":
         return list(spec.signatories)
-    return [a for a in _invited(spec) if scenario.actor(a).role != "observer"]
+    return [a for a in _invited(spec) if _does(scenario, a).consents]
 
 
 def no_common_text(scenario: Scenario) -> list[Warning_]:

@@ -74,7 +74,7 @@ def test_recorded_facts_that_will_not_be_scored_are_named_with_why(mini):
         "attended: 1 recorded fact will not be scored: the actor is not invited" in w for w in said
     )
     assert any("signed_by" in w and "no registered fact reads it" in w for w in said)
-    assert any("format is not opposition_unification" in w for w in said)
+    assert any("format is not unification" in w for w in said)
 
 
 def test_a_recorded_delay_that_disagrees_with_the_recorded_date(mini):

@@ -193,7 +193,8 @@ def test_history_mistakes_are_bad_input(tmp_path, mini_text):
     (tmp_path / "s.yaml").write_text(mini_text + "history: gone.yaml\n")
     done = cli("validate", str(tmp_path / "s.yaml"))
     assert done.returncode == 2
-    assert "s.yaml:102: history: expected an existing history file; found no such file" in (
+    line = len(mini_text.splitlines()) + 1
+    assert f"s.yaml:{line}: history: expected an existing history file; found no such file" in (
         done.stderr
     )
     (tmp_path / "h.yaml").write_text("events:\n  - {round: r1}\n  - {round: r1}\n")

@@ -84,14 +84,16 @@ def test_attended_reads_the_run_and_the_record_and_skips_conveners(mini):
     assert fact.loss((True, False, False, False), True) == pytest.approx(0.75**2)
 
 
-def test_walked_out_never_scores_conveners_or_observers(mini):
+def test_walked_out_never_scores_conveners_or_roles_that_stay(mini):
     scenario, _ = mini
     ctx = contexts(scenario)["r1"]
     fact = by_name("walked_out")
     assert fact.from_run(outcome(), ctx)["gov"] is True
     assert fact.from_record(RecordedEvent(round="r1"), ctx) == {}
     assert fact.from_record(RecordedEvent(round="r1", walked_out=[]), ctx)["gov"] is False
-    assert [a for a in ctx.invited if fact.by_construction(ctx, a)] == ["big", "ally", "watcher"]
+    # conveners, the mediator and the observer (their roles may not walk out)
+    by_role = [a for a in ctx.invited if fact.by_construction(ctx, a)]
+    assert by_role == ["big", "ally", "envoy", "watcher"]
 
 
 def test_agreed_reads_only_agenda_issues(mini):
@@ -111,7 +113,7 @@ def test_single_delegation_exists_only_at_unification_meetings(mini):
     fact = by_name("single_delegation")
     assert fact.keys(ctx) == ()
     assert fact.from_run(outcome(), ctx) == {}
-    unification = ctx.spec.model_copy(update={"format": "opposition_unification"})
+    unification = ctx.spec.model_copy(update={"format": "unification"})
     uctx = type(ctx)(scenario, unification)
     assert fact.from_run(outcome(agreed=(True,)), uctx) == {"": True}
     assert fact.from_record(RecordedEvent(round="r1", single_delegation=False), uctx) == {"": False}
@@ -255,7 +257,7 @@ def _record_of(log, scenario, keep) -> History:
             "agreed": dict(zip(out.agenda, out.agreed, strict=True)),
             "delay_days": out.delay_days,
         }
-        if formats[out.round_id] == "opposition_unification":
+        if formats[out.round_id] == "unification":
             facts["single_delegation"] = all(out.agreed)
         events.append(
             RecordedEvent(round=out.round_id, **{k: v for k, v in facts.items() if keep()})

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..runlog import RoundOutcome
 from ..scenario import Round, Scenario
+from ..scenario.schema import ROLE_BEHAVIOUR, RoleBehaviour
 
 if TYPE_CHECKING:  # the record's type; facts read it, history does not import facts
     from ..history import RecordedEvent
@@ -48,8 +49,9 @@ class RoundContext:
         """Conveners first, then the other invitees: the order of ``RoundOutcome.invited``."""
         return tuple(dict.fromkeys([*self.spec.conveners, *self.spec.invitees]))
 
-    def is_observer(self, actor_id: str) -> bool:
-        return self.scenario.actor(actor_id).role == "observer"
+    def behaviour(self, actor_id: str) -> RoleBehaviour:
+        """What the actor's role lets it do (``sim.scenario.schema.ROLE_BEHAVIOUR``)."""
+        return ROLE_BEHAVIOUR[self.scenario.actor(actor_id).role]
 
 
 def contexts(scenario: Scenario) -> dict[str, RoundContext]:

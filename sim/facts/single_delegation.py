@@ -1,15 +1,15 @@
-"""Did an opposition unification meeting form a single delegation (every clause agreed)?"""
+"""Did a unification meeting form a single delegation (every clause agreed)?"""
 
 from __future__ import annotations
 
 from .base import RoundContext, Value, YesNoFact
 
-UNIFICATION = "opposition_unification"
+UNIFICATION = "unification"
 
 
 class SingleDelegation(YesNoFact):
     name = "single_delegation"
-    description = "an opposition unification meeting formed one delegation"
+    description = "a unification meeting formed one delegation"
 
     def keys(self, ctx: RoundContext) -> tuple[str, ...]:
         return ("",) if ctx.spec.format == UNIFICATION else ()

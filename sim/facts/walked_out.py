@@ -1,4 +1,4 @@
-"""Did each invited actor walk out? (Conveners and observers never do: not scored.)"""
+"""Did each invited actor walk out? (Conveners, and roles that may not walk out, never do.)"""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ class WalkedOut(YesNoFact):
         return ctx.invited
 
     def by_construction(self, ctx: RoundContext, key: str) -> bool:
-        return key in ctx.spec.conveners or ctx.is_observer(key)
+        return key in ctx.spec.conveners or not ctx.behaviour(key).may_walk_out
 
     def from_run(self, outcome, ctx: RoundContext) -> dict[str, Value]:
         left = set(outcome.walked_out)
