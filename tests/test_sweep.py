@@ -200,3 +200,33 @@ def test_parquet_export(tmp_path):
     assert result.exit_code == 0, result.output
     frame = pd.read_parquet(tmp_path / "s.parquet")
     assert len(frame) == 24 and set(frame["status"]) == {"done", "failed"}
+
+
+EXPERIMENTS = sorted((ROOT / "experiments").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXPERIMENTS, ids=lambda p: p.stem)
+def test_the_shipped_specs_are_valid(path):
+    from sim.sweep.design import design_points
+
+    loaded = load_sweep(path)
+    assert len(design_points(loaded.spec)) >= 9
+
+
+def test_the_counterfactual_pack_runs_and_says_what_each_changes(tmp_path):
+    import dataclasses
+
+    from sim.scenario import load_scenario, unsourced_numbers
+
+    loaded = load_sweep(ROOT / "experiments" / "counterfactuals.yaml")
+    assert len(loaded.bases) >= 9 and loaded.spec.replications == 100
+    baseline = unsourced_numbers(load_scenario(ROOT / "scenarios" / "astana_2017.yaml").scenario)
+    for base in loaded.bases.values():  # every number a counterfactual changes has its evidence
+        assert unsourced_numbers(load_scenario(base.path).scenario) == baseline
+    small = dataclasses.replace(loaded, spec=loaded.spec.model_copy(update={"replications": 1}))
+    store = tmp_path / "cf.sqlite"
+    run_sweep(small, store, progress=False)
+    result = CliRunner().invoke(main, ["analyze", str(store), "--out", str(tmp_path / "cf")])
+    assert result.exit_code == 0, result.output
+    changes = (tmp_path / "cf" / "scenarios.csv").read_text()
+    assert "geneva_only,agreements," in changes and "change from baseline" in changes
