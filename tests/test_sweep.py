@@ -69,7 +69,7 @@ def test_designs_need_the_right_kind_of_parameter(tmp_path):
     )
     message = str(pytest.raises(ScenarioError, load_sweep, spec).value)
     assert "design.samples: expected a power of 2 for sobol; found 6" in message
-    assert "parameters[0].levels: expected a range (low, high) for a sobol design" in message
+    assert "parameters[0].levels: expected a range (low, high) for the sobol design" in message
     assert "parameters[1].path: expected an id or index" in message
 
 

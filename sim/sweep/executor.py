@@ -8,6 +8,8 @@ chunk size gives the same rows.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -39,6 +41,17 @@ def default_chunk(total: int, workers: int) -> int:
     return max(1, min(50, total // max(1, 8 * workers)))
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """A fork server that has imported the model once: workers start fast, and safely (no
+    fork of a process with threads), whatever start method another library set globally
+    (Mesa's batch runner sets "spawn" at import)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sim.sweep.plan"])
+    return context
+
+
 def run_local(plan: Plan, runs: Runs, workers: int, chunk: int) -> Iterator[list[Row]]:
     """Rows of each chunk as it finishes; ``workers == 1`` runs here, without processes."""
     if workers <= 1:
@@ -46,7 +59,10 @@ def run_local(plan: Plan, runs: Runs, workers: int, chunk: int) -> Iterator[list
             yield run_chunk(plan, part)
         return
     parts = chunked(runs, chunk)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_install, initargs=(plan,)) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_context(), initializer=_install, initargs=(plan,)
+    )
+    with pool:
         pending = set()
         queue = iter(parts)
         try:

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from .table import Runs
 
-MAX_GROUPS = 8
+MAX_GROUPS = 10  # one colour each in tab10
 
 
 def _groups(runs: Runs) -> tuple[str | None, dict[str, list[int]]]:
@@ -33,14 +33,14 @@ def _label(value: object) -> str:
 def fan_chart(runs: Runs, observable: str = "agreed_share") -> Figure | None:
     """Median and 10-90% band of a per-round observable, one fan per scenario or level."""
     factor, groups = _groups(runs)
-    order: dict[str, None] = {}
+    order: dict[str, None] = {}  # rounds in the order played; rounds of one scenario only last
     for per_point in runs.rounds:
         for rounds in per_point[:1]:
-            order.update(dict.fromkeys(rounds))
+            order.update(dict.fromkeys(r["round"] for r in rounds))
     if not order:
         return None
     ids = list(order)
-    figure = Figure(figsize=(max(6.0, 0.45 * len(ids) + 2), 4.2), layout="constrained")
+    figure = Figure(figsize=(max(6.0, 0.45 * len(ids) + 4), 4.2), layout="constrained")
     ax = figure.add_subplot()
     cmap = colormaps["tab10"]
     x = np.arange(len(ids))
@@ -49,25 +49,30 @@ def fan_chart(runs: Runs, observable: str = "agreed_share") -> Figure | None:
         row = 0
         for i in members:
             for rounds in runs.rounds[i]:
+                played = {r["round"]: r for r in rounds}
                 for j, rid in enumerate(ids):
-                    got = rounds.get(rid, {}).get(observable)
+                    got = played.get(rid, {}).get(observable)
                     values[row, j] = np.nan if got is None else got
                 row += 1
         if not row:
             continue
-        kept = ~np.all(np.isnan(values), axis=0)
-        if not kept.any():
+        played = ~np.all(np.isnan(values), axis=0)
+        if not played.any():
             continue
-        q = np.nanquantile(values[:, kept], [0.1, 0.5, 0.9], axis=0)
+        # rounds a scenario does not hold stay empty (NaN): lines break there, not bridge them
+        q = np.full((3, len(ids)), np.nan)
+        q[:, played] = np.nanquantile(values[:, played], [0.1, 0.5, 0.9], axis=0)
         color = cmap(k % 10)
-        ax.fill_between(x[kept], q[0], q[2], color=color, alpha=0.18, linewidth=0)
-        ax.plot(x[kept], q[1], marker="o", color=color, label=name)
+        ax.fill_between(x, q[0], q[2], color=color, alpha=0.15, linewidth=0)
+        ax.plot(x, q[1], marker="o", color=color, label=name)
     ax.set_xticks(x, ids, rotation=60, ha="right", fontsize=8)
     ax.set_ylabel(observable.replace("_", " "))
     title = f"{observable.replace('_', ' ')} per round: median and 10-90% of runs"
     ax.set_title(title + (f", by {factor}" if factor else ""), fontsize=10)
     if len(groups) > 1:
-        ax.legend(fontsize=8, title=factor, title_fontsize=8)
+        ax.legend(
+            fontsize=8, title=factor, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1)
+        )
     return figure
 
 

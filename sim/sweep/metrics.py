@@ -14,8 +14,9 @@ Summary metrics (one number per run, also flat ``m_<name>`` columns of the store
 ``loss``          the record's loss (``sim.scoring.score_runs``) for this one run; None without a
                   recorded history
 
-Per round (``rounds`` in the JSON column): agreed share, each agenda issue agreed (0/1),
-attendance, walk-outs and delay; per issue (``agreed_<issue>``): rounds that agreed it.
+Per round (``rounds`` in the JSON column, a list in the order played): agreed share, each agenda
+issue agreed (0/1), attendance, walk-outs and delay; per issue (``agreed_<issue>``, in the
+summary): rounds that agreed it.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ ROUND_OBSERVABLES = ("agreed_share", "attendance", "walkouts", "delay_days")
 def run_metrics(
     log: RunLog, scenario: Scenario, history: History | None, wanted=METRICS
 ) -> dict[str, object]:
-    """``{"summary": {...}, "rounds": {round_id: {...}}}`` for one run."""
-    rounds: dict[str, dict[str, object]] = {}
+    """``{"summary": {...}, "rounds": [{"round": id, ...}, ...]}`` for one run, rounds in the
+    order they were played."""
+    rounds: list[dict[str, object]] = []
     clauses = agreed = 0
     per_issue = dict.fromkeys(log.issue_ids, 0)
     for outcome in log.rounds:
@@ -41,14 +43,19 @@ def run_metrics(
         agreed += sum(outcome.agreed)
         for issue in outcome.agreed_issues:
             per_issue[issue] += 1
-        rounds[outcome.round_id] = {
-            "agreed_share": _share(sum(outcome.agreed), len(outcome.agenda)),
-            "agreed": {i: int(ok) for i, ok in zip(outcome.agenda, outcome.agreed, strict=True)},
-            "attendance": _share(len(outcome.attended), len(outcome.invited)),
-            "walkouts": len(outcome.walked_out),
-            "delay_days": outcome.delay_days,
-        }
-    attendances = [r["attendance"] for r in rounds.values() if r["attendance"] is not None]
+        rounds.append(
+            {
+                "round": outcome.round_id,
+                "agreed_share": _share(sum(outcome.agreed), len(outcome.agenda)),
+                "agreed": {
+                    i: int(ok) for i, ok in zip(outcome.agenda, outcome.agreed, strict=True)
+                },
+                "attendance": _share(len(outcome.attended), len(outcome.invited)),
+                "walkouts": len(outcome.walked_out),
+                "delay_days": outcome.delay_days,
+            }
+        )
+    attendances = [r["attendance"] for r in rounds if r["attendance"] is not None]
     summary: dict[str, object] = {
         "agreed_share": _share(agreed, clauses),
         "agreements": sum(1 for o in log.rounds if any(o.agreed)),

@@ -258,12 +258,12 @@ def _check_design(spec: SweepSpec, report) -> None:
                 )
         return
     if not spec.parameters:
-        report(("parameters",), f"expected parameters for a {design.kind} design; found none")
+        report(("parameters",), f"expected parameters for the {design.kind} design; found none")
     for i, parameter in enumerate(spec.parameters):
         if not parameter.is_range:
             report(
                 ("parameters", i, "levels"),
-                f"expected a range (low, high) for a {design.kind} design; found levels",
+                f"expected a range (low, high) for the {design.kind} design; found levels",
             )
     if design.samples is None:
         report(("design", "samples"), f"expected a number of samples for {design.kind}; found none")

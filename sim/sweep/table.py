@@ -18,7 +18,7 @@ class Runs:
     factors: list[str]
     points: list[dict]
     summary: list[dict[str, list[float]]]  # per point: metric -> values over its done runs
-    rounds: list[list[dict]]  # per point: per done run, its per-round metrics
+    rounds: list[list[list[dict]]]  # per point: per done run, its rounds' metrics in order
     failed: list[int]  # per point: failed runs
     metric_names: list[str]
 
