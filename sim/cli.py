@@ -278,9 +278,7 @@ def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> No
 @click.option(
     "--workers",
     type=click.IntRange(1, 256),
-    default=1,
-    show_default=True,
-    help="Local worker processes.",
+    help="Local worker processes (default: one per available core; 1 runs in this process).",
 )
 @click.option(
     "--dask",
@@ -293,6 +291,7 @@ def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> No
 def sweep(spec: str, store_path: str, resume: bool, workers: int, dask_address, chunk, quiet):
     """Run an experiment spec's sweep into a SQLite store (resumable)."""
     from .sweep import load_sweep
+    from .sweep.executor import available_cores
     from .sweep.run import run_sweep
     from .sweep.store import StoreError
 
@@ -306,7 +305,7 @@ def sweep(spec: str, store_path: str, resume: bool, workers: int, dask_address, 
             loaded,
             store_path,
             resume=resume,
-            workers=workers,
+            workers=workers or available_cores(),
             dask=dask_address,
             chunk=chunk,
             progress=not quiet,

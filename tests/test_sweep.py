@@ -151,10 +151,27 @@ def test_a_killed_sweep_resumes_to_the_rows_of_an_uninterrupted_one(tmp_path):
 
 
 def test_the_dask_path_gives_the_same_rows(tmp_path):
-    pytest.importorskip("distributed")
-    loaded = load_sweep(write_spec(tmp_path, GRID))
-    run_sweep(loaded, tmp_path / "local.sqlite", progress=False)
-    run_sweep(loaded, tmp_path / "dask.sqlite", dask="local", chunk=4, progress=False)
+    distributed = pytest.importorskip("distributed")
+    spec = write_spec(tmp_path, GRID)
+    run_sweep(load_sweep(spec), tmp_path / "local.sqlite", progress=False)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        result = CliRunner().invoke(
+            main,
+            [
+                "sweep",
+                str(spec),
+                "--store",
+                str(tmp_path / "dask.sqlite"),
+                "-q",
+                "--dask",
+                cluster.scheduler_address,
+                "--chunk",
+                "4",
+            ],
+        )
+    assert result.exit_code == 0, result.output
     assert rows(tmp_path / "local.sqlite") == rows(tmp_path / "dask.sqlite")
 
 

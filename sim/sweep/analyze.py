@@ -174,6 +174,10 @@ def csv_text(header: list[str], rows: list[list[object]]) -> str:
     return buffer.getvalue()
 
 
+def _per_issue(column: str) -> bool:
+    return column.startswith("agreed_") and not column.startswith("agreed_share")
+
+
 def default_metric(runs: Runs) -> str:
     return "loss" if runs.has("loss") else "agreed_share"
 
@@ -198,7 +202,13 @@ def analyze_store(store: Store, out: Path, metric: str | None = None) -> Written
 
     header, rows = point_table(runs)
     write("points.csv", csv_text(header, rows).encode())
-    tables = {"Per point (median and 10-90% over seeds)": (header, rows)}
+    keep = [i for i, name in enumerate(header) if not _per_issue(name)]  # the page stays narrow
+    tables = {
+        "Per point (median and 10-90% over seeds; per-issue counts in points.csv)": (
+            [header[i] for i in keep],
+            [[row[i] for i in keep] for row in rows],
+        )
+    }
     found = sensitivity(runs, metric)
     if found is not None:
         sens_header = ["factor", *found.columns]

@@ -31,6 +31,14 @@ def _run_installed(runs: Runs) -> list[Row]:
     return run_chunk(_PLAN, runs)
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its affinity, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
 def chunked(runs: Runs, size: int) -> list[Runs]:
     return [runs[i : i + size] for i in range(0, len(runs), size)]
 
@@ -93,8 +101,11 @@ def run_dask(plan: Plan, runs: Runs, address: str, chunk: int) -> Iterator[list[
         ) from None
     cluster = None
     if address == "local":
-        cluster = LocalCluster(
-            n_workers=min(2, os.cpu_count() or 1), threads_per_worker=1, processes=True
+        cluster = LocalCluster(  # one single-threaded worker process per core, no dashboard
+            n_workers=available_cores(),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
         )
         client = Client(cluster)
     else:
