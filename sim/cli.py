@@ -281,5 +281,117 @@ def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> No
     click.echo(f"wrote {target}")
 
 
+# --- experiments (sim.sweep) ------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option(
+    "--store",
+    "store_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The SQLite file of the results.",
+)
+@click.option("--resume", is_flag=True, help="Continue the sweep in --store: skip done runs.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    help="Local worker processes (default: one per available core; 1 runs in this process).",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Run on a Dask cluster (tcp://HOST:8786), or 'local' for a LocalCluster.",
+)
+@click.option("--chunk", type=click.IntRange(1, 100_000), help="Runs per task (default: auto).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def sweep(spec: str, store_path: str, resume: bool, workers: int, dask_address, chunk, quiet):
+    """Run an experiment spec's sweep into a SQLite store (resumable)."""
+    from .sweep import load_sweep
+    from .sweep.executor import available_cores
+    from .sweep.run import run_sweep
+    from .sweep.store import StoreError
+
+    try:
+        loaded = load_sweep(spec)
+    except ScenarioError as exc:
+        _fail(f"error: invalid experiment spec\n{exc}")
+        raise
+    try:
+        summary = run_sweep(
+            loaded,
+            store_path,
+            resume=resume,
+            workers=workers or available_cores(),
+            dask=dask_address,
+            chunk=chunk,
+            progress=not quiet,
+        )
+    except StoreError as exc:
+        _fail(f"error: {exc}")
+        raise
+    except KeyboardInterrupt:
+        click.echo(
+            f"interrupted; finished runs are in {store_path} (continue with --resume)", err=True
+        )
+        sys.exit(INTERRUPTED)
+    click.echo(
+        f"{summary.total} runs: {summary.done} done, {summary.failed} failed "
+        f"({summary.skipped} done before); store {store_path}"
+    )
+
+
+@main.command()
+@click.argument("store_path", metavar="STORE", type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Directory of the tables, figures and report.html (default: beside STORE, "
+    "named after it).",
+)
+@click.option(
+    "--metric",
+    help="The metric of the figures and sensitivities (default: loss if "
+    "recorded, else agreed_share).",
+)
+@click.option(
+    "--csv", "csv_path", type=click.Path(dir_okay=False), help="Also export the runs as CSV."
+)
+@click.option(
+    "--parquet",
+    "parquet_path",
+    type=click.Path(dir_okay=False),
+    help="Also export the runs as Parquet (needs the parquet extra).",
+)
+def analyze(store_path: str, out, metric, csv_path, parquet_path):
+    """Summarise a sweep store: distributions, sensitivities, figures, an HTML report."""
+    from .sweep.analyze import AnalysisError, analyze_store
+    from .sweep.export import export_csv, export_parquet
+    from .sweep.store import Store, StoreError
+
+    try:
+        store = Store.open(store_path)
+    except StoreError as exc:
+        _fail(f"error: {exc}")
+        raise
+    target = Path(out) if out else Path(store_path).with_suffix("")
+    try:
+        if csv_path:
+            click.echo(f"wrote {export_csv(store, Path(csv_path))}")
+        if parquet_path:
+            click.echo(f"wrote {export_parquet(store, Path(parquet_path))}")
+        written = analyze_store(store, target, metric)
+    except AnalysisError as exc:
+        _fail(f"error: {exc}")
+        raise
+    finally:
+        store.close()
+    for line in written.summary_lines:
+        click.echo(line)
+    click.echo(f"wrote {written.report}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
