@@ -59,6 +59,7 @@ RUN_FILES = frozenset(
         "summary.json",
         "positions.png",
         "history.png",
+        "handout.html",  # written into the run by `astana-sim report`; derived, safe to replace
     }
 )
 
