@@ -350,3 +350,13 @@ def test_a_run_with_its_handout_can_still_be_rerun_over(runs, tmp_path):
     done = invoke("run", str(DATA / "mini.yaml"), "--out", str(run), "--overwrite", "-q")
     assert done.exit_code == 0, done.output
     assert not (run / "handout.html").exists()  # the old run's handout went with it
+
+
+def test_the_timeline_draws_every_meeting_by_name_with_its_recorded_date(runs):
+    run = read_run_dir(runs["mini"])
+    page = handout_html(run)
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert svg.count('<line x1="330"') == len(run.rounds) == 3
+    assert all(f">{r.name}</tspan>" in svg for r in run.rounds)
+    assert svg.count('stroke="#000"') == 2  # the record gives dates for r1 and r2 only
+    assert svg.count("<circle") + svg.count("<rect") + svg.count("<path") == 3 + 2

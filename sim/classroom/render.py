@@ -8,12 +8,23 @@ come from ``story`` and ``diff``.
 from __future__ import annotations
 
 import base64
+import contextlib
+import datetime as dt
+import textwrap
 from html import escape
 from string import Template
 
 from .diff import RunDiff
 from .rundir_reader import EventRow, RunDir
-from .story import TERMS, ActorCard, RoundStory, actor_cards, glossary_kinds, round_stories
+from .story import (
+    RED_LINE_POINTS,
+    TERMS,
+    ActorCard,
+    RoundStory,
+    actor_cards,
+    glossary_kinds,
+    round_stories,
+)
 
 STYLE = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 60rem; margin: 2rem auto;
@@ -85,7 +96,7 @@ def handout_html(run: RunDir, baseline: RunDiff | None = None) -> str:
     """The whole handout of one run (with the diff against a baseline run, if given)."""
     scenario = run.scenario
     stories = round_stories(run)
-    sections = [("rounds", "The rounds"), ("actors", "The actors")]
+    sections = [("timeline", "At a glance"), ("rounds", "The rounds"), ("actors", "The actors")]
     if run.figures:
         sections.append(("figures", "Figures"))
     if baseline is not None:
@@ -103,7 +114,12 @@ def handout_html(run: RunDir, baseline: RunDiff | None = None) -> str:
         + "".join(f'<a href="#{key}">{escape(title)}</a>' for key, title in sections)
         + "</nav></header>"
     )
-    parts = [head, _rounds_section(stories, run), _actors_section(actor_cards(run))]
+    parts = [
+        head,
+        timeline_svg(run),
+        _rounds_section(stories, run),
+        _actors_section(actor_cards(run)),
+    ]
     if run.figures:
         parts.append(
             '<section id="figures"><h2>Figures</h2>'
@@ -118,6 +134,86 @@ def handout_html(run: RunDir, baseline: RunDiff | None = None) -> str:
         )
     parts.append(_glossary_section(run))
     return page(f"{scenario.name}: a handout", "\n".join(parts))
+
+
+# Okabe-Ito colours: told apart by colour-blind readers, and each also drawn with its own shape.
+ALL, SOME, NONE = "#0072B2", "#E69F00", "#D55E00"
+
+
+def _recorded_date(row) -> dt.date | None:
+    with contextlib.suppress(ValueError):
+        return dt.date.fromisoformat(dict(row.recorded).get("date") or "")
+    return None
+
+
+def _mark(x: float, y: int, share: float) -> str:
+    """The model's mark: a circle (all agreed), a square (part) or a triangle (nothing)."""
+    if share == 1:
+        return f'<circle cx="{x:.1f}" cy="{y}" r="8" fill="{ALL}"/>'
+    if share > 0:
+        return f'<rect x="{x - 7:.1f}" y="{y - 7}" width="14" height="14" fill="{SOME}"/>'
+    return f'<path d="M{x:.1f} {y - 9} l8 15 h-16 z" fill="{NONE}"/>'
+
+
+def timeline_svg(run: RunDir) -> str:
+    """The year at a glance, for a projector: each meeting by name on its date, marked by how
+    much of its agenda the model agreed, with the recorded opening date as a ring."""
+    rounds = sorted(run.rounds, key=lambda r: r.date)
+    recorded = {r.round_id: _recorded_date(r) for r in rounds}
+    dates = [r.date for r in rounds] + [d for d in recorded.values() if d is not None]
+    first, last = min(dates), max(dates)
+    span = max((last - first).days, 1)
+    left, width, row = 330, 620, 40
+    height = 50 + row * len(rounds)
+
+    def x(day: dt.date) -> float:
+        return left + width * (day - first).days / span
+
+    items = []
+    for k, r in enumerate(rounds):
+        y = 50 + row * k
+        share = len(r.agreed) / len(r.agenda) if r.agenda else 0.0
+        when = recorded[r.round_id]
+        ring = (
+            f'<circle cx="{x(when):.1f}" cy="{y}" r="11" fill="none" stroke="#000" '
+            'stroke-width="1.5"/>'
+            if when is not None
+            else ""
+        )
+        lines = textwrap.wrap(r.name, 36, max_lines=2, placeholder="\u2026") or [r.round_id]
+        top = y + 5 - 8 * (len(lines) - 1)
+        label = "".join(
+            f'<tspan x="{left - 12}" y="{top + 16 * i}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
+        items.append(
+            f'<text text-anchor="end">{label}</text>'
+            f'<line x1="{left}" y1="{y}" x2="{left + width}" y2="{y}" stroke="#ccc"/>'
+            f"{ring}{_mark(x(r.date), y, share)}"
+        )
+    ticks = []
+    month = dt.date(first.year, first.month, 1)
+    while month <= last:
+        if month >= first:
+            ticks.append(
+                f'<text x="{x(month):.1f}" y="20" text-anchor="middle">'
+                f"{month.strftime('%b %Y') if month.month == 1 else month.strftime('%b')}</text>"
+            )
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    legend = (
+        f'<p class="meta">Filled marks, the model: <span style="color:{ALL}">&#9679;</span> '
+        f'the whole agenda agreed, <span style="color:{SOME}">&#9632;</span> part of it, '
+        f'<span style="color:{NONE}">&#9650;</span> nothing; a black ring, the date the meeting '
+        "opened in fact.</p>"
+    )
+    return (
+        '<section id="timeline"><h2>The year at a glance</h2>'
+        f'<svg viewBox="0 0 980 {height}" width="100%" role="img" font-size="15" '
+        'font-family="Helvetica, Arial, sans-serif" aria-label="The meetings on their dates">'
+        + "".join(ticks)
+        + "".join(items)
+        + f"</svg>{legend}</section>"
+    )
 
 
 def _sentences(events: tuple[EventRow, ...], run: RunDir) -> str:
@@ -182,7 +278,11 @@ def _rounds_section(stories: tuple[RoundStory, ...], run: RunDir) -> str:
 
 
 def _actors_section(cards: tuple[ActorCard, ...]) -> str:
-    out = ['<section id="actors"><h2>The actors</h2>']
+    out = [
+        '<section id="actors"><h2>The actors</h2><p>Each actor as the run starts it: the '
+        "events outside the talks (listed before the meeting they precede) may change its weight, "
+        "its positions and its walk-away value later.</p>"
+    ]
     for card in cards:
         ties = []
         if card.patron:
@@ -196,8 +296,8 @@ def _actors_section(cards: tuple[ActorCard, ...]) -> str:
         red = (
             "<p>Red lines: " + escape("; ".join(card.red_lines)) + ".</p>"
             if card.red_lines
-            else "<p>No red line: on every issue it can accept a text 20 points or more from "
-            "its position.</p>"
+            else f"<p>No red line: on every issue it can accept a text {RED_LINE_POINTS:.0f} "
+            "points or more from its position.</p>"
         )
         out.append(
             f'<div class="card" id="actor-{escape(card.actor_id)}"><h3>{escape(card.name)}</h3>'
