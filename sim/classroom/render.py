@@ -117,7 +117,7 @@ def handout_html(run: RunDir, baseline: RunDiff | None = None) -> str:
     parts = [
         head,
         timeline_svg(run),
-        _rounds_section(stories, run),
+        _rounds_section(stories),
         _actors_section(actor_cards(run)),
     ]
     if run.figures:
@@ -216,7 +216,21 @@ def timeline_svg(run: RunDir) -> str:
     )
 
 
-def _sentences(events: tuple[EventRow, ...], run: RunDir) -> str:
+def _table(head: tuple[str, ...], rows: list[tuple[str, ...]], caption: str = "") -> str:
+    """A plain table, every cell escaped."""
+    cells = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return (
+        "<table>"
+        + (f"<caption>{escape(caption)}</caption>" if caption else "")
+        + "<tr>"
+        + "".join(f"<th>{escape(h)}</th>" for h in head)
+        + f"</tr>{cells}</table>"
+    )
+
+
+def _sentences(events: tuple[EventRow, ...]) -> str:
     if not events:
         return ""
     return (
@@ -228,7 +242,7 @@ def _sentences(events: tuple[EventRow, ...], run: RunDir) -> str:
     )
 
 
-def _rounds_section(stories: tuple[RoundStory, ...], run: RunDir) -> str:
+def _rounds_section(stories: tuple[RoundStory, ...]) -> str:
     out = ['<section id="rounds"><h2>The rounds</h2>']
     for story in stories:
         late = (
@@ -243,21 +257,19 @@ def _rounds_section(stories: tuple[RoundStory, ...], run: RunDir) -> str:
             f'<p class="why">{escape(story.why)}</p><div class="columns"><div>'
         )
         if story.before:
-            out.append("<p>Before this meeting:</p>" + _sentences(story.before, run))
-        out.append("<p>What the narrative says:</p>" + _sentences(story.key, run))
+            out.append("<p>Before this meeting:</p>" + _sentences(story.before))
+        out.append("<p>What the narrative says:</p>" + _sentences(story.key))
         out.append(
             f"<details><summary>The full narrative of the round ({len(story.narrative)} "
-            f"sentences)</summary>{_sentences(story.narrative, run)}</details></div><div>"
+            f"sentences)</summary>{_sentences(story.narrative)}</details></div><div>"
         )
         if story.record:
-            rows = "".join(
-                f"<tr><td>{escape(line.fact)}</td><td>{escape(line.model)}</td>"
-                f"<td>{escape(line.recorded)}</td></tr>"
-                for line in story.record
-            )
             out.append(
-                "<table><caption>The model beside the record</caption>"
-                f"<tr><th>fact</th><th>model</th><th>record</th></tr>{rows}</table>"
+                _table(
+                    ("fact", "model", "record"),
+                    [(line.fact, line.model, line.recorded) for line in story.record],
+                    "The model beside the record",
+                )
             )
             if story.matches:
                 out.append(
@@ -357,15 +369,15 @@ def diff_body(diff: RunDiff) -> str:
         if ids:
             out.append(f"<p>Rounds only in {label}: {escape(', '.join(ids))}</p>")
     if diff.positions:
-        rows = "".join(
-            f"<tr><td>{escape(c.actor)}</td><td>{escape(c.issue)}</td><td>{c.before:.1f}</td>"
-            f"<td>{c.after:.1f}</td><td>{c.delta:+.1f}</td></tr>"
-            for c in diff.positions
-        )
         out.append(
-            "<h3>Largest changes of position at the end of the run</h3><table>"
-            "<tr><th>actor</th><th>issue</th><th>A</th><th>B</th><th>change</th></tr>"
-            f"{rows}</table>"
+            "<h3>Largest changes of position at the end of the run</h3>"
+            + _table(
+                ("actor", "issue", "A", "B", "change"),
+                [
+                    (c.actor, c.issue, f"{c.before:.1f}", f"{c.after:.1f}", f"{c.delta:+.1f}")
+                    for c in diff.positions
+                ],
+            )
         )
     return "".join(out)
 
