@@ -194,11 +194,13 @@ class References(HTMLParser):
         super().__init__()
         self.urls: list[tuple[str, str, str]] = []
         self.tags: set[str] = set()
+        self.ids: set[str] = set()
         self.styles: list[str] = []
         self._in_style = False
 
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
+        self.ids.update(value for name, value in attrs if name == "id")
         self._in_style = tag == "style"
         for name, value in attrs:
             if name in self.URL_ATTRIBUTES:
@@ -220,6 +222,8 @@ def assert_self_contained(page: str) -> References:
     for tag, name, value in refs.urls:
         inside = value.startswith("#") if name == "href" else value.startswith("data:image/")
         assert inside, f"<{tag} {name}={value[:60]!r}> points outside the file"
+        if name == "href":
+            assert value[1:] in refs.ids, f"in-page link {value} has no target"
     assert not refs.tags & {"script", "link", "iframe", "object", "embed", "base", "frame"}
     for style in refs.styles:
         assert "@import" not in style
@@ -360,3 +364,33 @@ def test_the_timeline_draws_every_meeting_by_name_with_its_recorded_date(runs):
     assert all(f">{r.name}</tspan>" in svg for r in run.rounds)
     assert svg.count('stroke="#000"') == 2  # the record gives dates for r1 and r2 only
     assert svg.count("<circle") + svg.count("<rect") + svg.count("<path") == 3 + 2
+
+
+def test_report_of_a_counterfactual_with_its_baseline_shows_what_changed(runs, tmp_path):
+    out = tmp_path / "cf.html"
+    done = invoke(
+        "report", str(runs["flexible"]), "--baseline", str(runs["flagship"]), "--out", str(out)
+    )
+    assert done.exit_code == 0, done.output
+    page = out.read_text(encoding="utf-8")
+    assert_self_contained(page)
+    section = page[page.index('<section id="diff">') :]
+    assert "A: astana_2017, seed 7" in section and "Riyadh consultative meeting" in section
+    assert "moscow_platform_flexible" in page[: page.index("<section")]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        '<img src="https://example.org/x.png">',
+        '<a href="http://example.org">x</a>',
+        '<a href="#nowhere">x</a>',
+        "<script>1</script>",
+        '<link rel="stylesheet" href="s.css">',
+        "<style>@import 'x.css';</style>",
+        '<p style="background: url(http://example.org/x.png)">x</p>',
+    ],
+)
+def test_the_self_containment_check_catches_outside_references(bad):
+    with pytest.raises(AssertionError):
+        assert_self_contained(f"<html><body>{bad}</body></html>")
