@@ -326,8 +326,11 @@ def test_diff_of_the_flagship_against_a_counterfactual_shows_the_changed_rounds(
     assert "A: astana_2017, seed 7" in text and "B: moscow_platform_flexible, seed 7" in text
     assert "riyadh_1 (Riyadh consultative meeting" in text
     riyadh = text[text.index("riyadh_1 (") :].splitlines()
-    assert riyadh[1].strip().startswith("agreed: nothing  ->  Political transition")
-    assert "stayed away: Moscow platform  ->  none" in text
+    assert riyadh[1].strip() == (
+        "agreed: -  ->  Political transition and the future of Assad; Constitutional process"
+    )
+    assert "stayed away: Moscow platform  ->  -" in text
+    assert "date: 2017-12-13 (3 postponements)  ->  2017-11-22 (0 postponements)" in text
     assert "Moscow platform on Political transition and the future of Assad" in text
     diff = diff_runs(read_run_dir(runs["flagship"]), read_run_dir(runs["flexible"]))
     assert diff.positions[0].actor == "Moscow platform" and diff.positions[0].delta > 10

@@ -94,38 +94,41 @@ def _label(run: RunDir) -> str:
 
 
 def round_changes(a: RoundRow, b: RoundRow, run_a: RunDir, run_b: RunDir) -> tuple[Change, ...]:
-    """Outcome, date and attendance differences of one round between two runs."""
+    """Outcome, date and attendance differences of one round between two runs.
+
+    For a set (the agenda, what was agreed, who came...) only what differs is given: what A has
+    and B has not, then what B has and A has not ("-" for nothing).
+    """
     changes = []
-
-    def actors(run: RunDir, ids: tuple[str, ...]) -> str:
-        return ", ".join(run.actor_name(i) for i in ids) or "none"
-
-    def issues(run: RunDir, ids: tuple[str, ...]) -> str:
-        return ", ".join(run.issue_name(i) for i in ids) or "nothing"
-
-    if set(a.agenda) != set(b.agenda):
-        changes.append(Change("agenda", issues(run_a, a.agenda), issues(run_b, b.agenda)))
-    if set(a.agreed) != set(b.agreed):
-        changes.append(Change("agreed", issues(run_a, a.agreed), issues(run_b, b.agreed)))
-    if a.date != b.date or a.postponements != b.postponements:
-        changes.append(
-            Change(
-                "date",
-                f"{a.date.isoformat()} ({a.postponements} postponements)",
-                f"{b.date.isoformat()} ({b.postponements} postponements)",
-            )
-        )
-    for what in ("attended", "stayed_away", "walked_out"):
+    for what, names in (
+        ("agenda", "issue"),
+        ("agreed", "issue"),
+        ("attended", "actor"),
+        ("stayed_away", "actor"),
+        ("walked_out", "actor"),
+    ):
         before, after = getattr(a, what), getattr(b, what)
-        if set(before) != set(after):  # only who differs: the rest is the same in both
+        if set(before) != set(after):
             changes.append(
                 Change(
                     what.replace("_", " "),
-                    actors(run_a, tuple(i for i in before if i not in after)),
-                    actors(run_b, tuple(i for i in after if i not in before)),
+                    _names(run_a, names, [i for i in before if i not in after]),
+                    _names(run_b, names, [i for i in after if i not in before]),
                 )
             )
+        if what == "agreed" and (a.date != b.date or a.postponements != b.postponements):
+            changes.append(Change("date", _when(a), _when(b)))
     return tuple(changes)
+
+
+def _names(run: RunDir, kind: str, ids: list[str]) -> str:
+    name = run.actor_name if kind == "actor" else run.issue_name
+    return "; ".join(name(i) for i in ids) or "-"
+
+
+def _when(row: RoundRow) -> str:
+    n = row.postponements
+    return f"{row.date.isoformat()} ({n} postponement{'' if n == 1 else 's'})"
 
 
 def position_changes(a: RunDir, b: RunDir) -> tuple[PositionChange, ...]:
@@ -144,6 +147,7 @@ def position_changes(a: RunDir, b: RunDir) -> tuple[PositionChange, ...]:
 def diff_text(diff: RunDiff) -> str:
     """The diff as a readable text for the terminal."""
     lines = [f"A: {diff.label_a}", f"B: {diff.label_b}", ""]
+    legend = "(for each change: what A has and B has not  ->  what B has and A has not)"
     if diff.nothing_changed:
         lines.append(
             "Nothing changed: every round has the same outcome, dates and attendance, and no "
@@ -155,6 +159,8 @@ def diff_text(diff: RunDiff) -> str:
         if diff.changed
         else f"No round changed its outcome, date or attendance ({diff.unchanged} rounds)."
     )
+    if diff.changed:
+        lines.append(legend)
     for change in diff.changed:
         lines.append(f"  {change.date.isoformat()}  {change.round_id} ({change.name})")
         for c in change.changes:

@@ -345,7 +345,10 @@ def diff_body(diff: RunDiff) -> str:
             "and no final position moved.</p>"
         )
         return "".join(out)
-    out.append(f"<p>{len(diff.changed)} rounds changed; {diff.unchanged} did not.</p>")
+    out.append(
+        f"<p>{len(diff.changed)} rounds changed; {diff.unchanged} did not. For each change: "
+        "what A has and B has not, then what B has and A has not.</p>"
+    )
     if diff.changed:
         rows = []
         for change in diff.changed:
