@@ -393,5 +393,67 @@ def analyze(store_path: str, out, metric, csv_path, parquet_path):
     click.echo(f"wrote {written.report}")
 
 
+# --- classroom: a handout of a run, a diff of two -----------------------------------------------
+def _write_page(target: Path, page: str) -> None:
+    from .output import write_file_atomically
+
+    try:
+        write_file_atomically(target, page.encode("utf-8"))
+    except OSError as exc:
+        _fail(f"error: cannot write {target}: {exc}")
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path())
+@click.option(
+    "--out",
+    type=click.Path(),
+    help="The HTML file to write (default: RUN_DIR/handout.html).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
+@click.option(
+    "--baseline",
+    type=click.Path(),
+    help="A run directory to compare with (for a counterfactual: what changed).",
+)
+def report(run_dir: str, out, overwrite: bool, baseline) -> None:
+    """Write a handout of a run: one self-contained HTML file that prints well."""
+    from .classroom import RunDirError
+    from .classroom.handout import HANDOUT_NAME, handout, writable_target
+
+    try:
+        target = writable_target(out or Path(run_dir) / HANDOUT_NAME, overwrite)
+        page = handout(run_dir, baseline)
+    except RunDirError as exc:
+        _fail(f"error: {exc}")
+        raise
+    _write_page(target, page)
+    click.echo(f"wrote {target}")
+
+
+@main.command()
+@click.argument("run_a", type=click.Path())
+@click.argument("run_b", type=click.Path())
+@click.option("--html", "html_path", type=click.Path(), help="Also write the diff as HTML.")
+@click.option("--overwrite", is_flag=True, help="Replace --html if it exists.")
+def diff(run_a: str, run_b: str, html_path, overwrite: bool) -> None:
+    """Show what changed from run A to run B: outcomes, attendance and positions."""
+    from .classroom import RunDirError
+    from .classroom.diff import diff_text
+    from .classroom.handout import diff as diff_runs
+    from .classroom.handout import diff_html, writable_target
+
+    try:
+        target = writable_target(html_path, overwrite) if html_path else None
+        changes = diff_runs(run_a, run_b)
+    except RunDirError as exc:
+        _fail(f"error: {exc}")
+        raise
+    click.echo(diff_text(changes), nl=False)
+    if target is not None:
+        _write_page(target, diff_html(changes))
+        click.echo(f"wrote {target}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

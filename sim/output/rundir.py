@@ -60,6 +60,7 @@ RUN_FILES = frozenset(
         "ensemble.csv",
         "positions.png",
         "history.png",
+        "handout.html",  # written into the run by `astana-sim report`; derived, safe to replace
     }
 )
 
