@@ -133,6 +133,11 @@ class Evidence(Frozen):
     quote: Text = Field(description="The sentence (quoted or paraphrased) the number rests on.")
     rule: Text = Field(description="How the words become the number.")
     confidence: Confidence = "medium"
+    date: dt.date | None = Field(
+        default=None,
+        description="When the source was published (for a statement, the day it was made), so a"
+        " held-out test can use only sources dated before its split.",
+    )
 
 
 class Issue(Frozen):
