@@ -57,6 +57,7 @@ RUN_FILES = frozenset(
         "positions.csv",
         "events.jsonl",
         "summary.json",
+        "ensemble.csv",
         "positions.png",
         "history.png",
         "handout.html",  # written into the run by `astana-sim report`; derived, safe to replace
