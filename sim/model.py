@@ -24,6 +24,7 @@ from .protocols import protocol
 from .rounds import expected_agreement, play_round, postponement_event
 from .runlog import Event, RunLog
 from .scenario import Change, Round, Scenario, Shock
+from .scenario.schema import ROLE_BEHAVIOUR
 
 
 class NegotiationModel(mesa.Model):
@@ -55,7 +56,13 @@ class NegotiationModel(mesa.Model):
         self.patron = np.array(
             [self.actor_index[a.patron] if a.patron else -1 for a in actors], dtype=int
         )
-        self.is_observer = np.array([a.role == "observer" for a in actors], dtype=bool)
+        # What each actor may do, from its role's row of the one role table (ROLE_BEHAVIOUR).
+        roles = [ROLE_BEHAVIOUR[a.role] for a in actors]
+        self.drafts = np.array([r.drafts for r in roles], dtype=bool)
+        self.consents = np.array([r.consents for r in roles], dtype=bool)
+        self.moves = np.array([r.moves for r in roles], dtype=bool)
+        self.may_walk_out = np.array([r.may_walk_out for r in roles], dtype=bool)
+        self.guarantees = np.array([r.guarantees for r in roles], dtype=bool)
         self.negotiators = [Negotiator(self, a, i) for i, a in enumerate(actors)]
         self.actor_names: tuple[str, ...] = tuple(a.name for a in actors)
         self.protocol = protocol(self.params.protocol)
