@@ -39,11 +39,12 @@ def synthetic(n_actors: int, n_issues: int, n_rounds: int, seed: int = 0) -> Sce
     rng = np.random.default_rng(seed)
     issues = [f"i{j}" for j in range(n_issues)]
     actors = [f"a{i}" for i in range(n_actors)]
-    roles = ["guarantor", "government", "opposition", "mediator", "observer"]
+    roles = ["guarantor", "party", "party", "mediator", "observer"]
     return Scenario.model_validate(
         {
             "name": "synthetic",
             "seed": seed,
+            "tracks": [{"id": "astana", "name": "Main track"}],
             "issues": [{"id": j, "name": j, "low": "0", "high": "100"} for j in issues],
             "actors": [
                 {

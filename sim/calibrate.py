@@ -30,7 +30,7 @@ import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
 from . import __version__
-from .baselines import nothing_agreed, persistence
+from .baselines import baseline_scores
 from .history import History, load_history
 from .model import ensemble_seeds, simulate
 from .scenario import Scenario, ScenarioError, load_scenario, scenario_hash
@@ -39,7 +39,7 @@ from .scenario.errors import Problem, describe
 from .scenario.loader import validation_problems
 from .scenario.located import Located, load_located
 from .scenario.schema import Frozen, Identifier, Text
-from .scoring import Score, score, score_runs
+from .scoring import Score, score_runs
 from .streams import Seed
 
 Key = str | int
@@ -413,11 +413,7 @@ def backtest(
             contenders.append(
                 Contender(name, whole.subset(spec.training), whole.subset(spec.held_out))
             )
-    for name, forecasts in (
-        ("baseline: nothing is ever agreed", nothing_agreed(scenario)),
-        ("baseline: repeat the last meeting", persistence(scenario, history)),
-    ):
-        whole = score(forecasts, history)
+    for name, whole in baseline_scores(scenario, history):
         contenders.append(Contender(name, whole.subset(spec.training), whole.subset(spec.held_out)))
     return contenders
 

@@ -45,6 +45,10 @@ def _load_history(loaded: LoadedScenario):
         raise
 
 
+def _count(items, noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="astana-sim")
 def main() -> None:
@@ -59,8 +63,8 @@ def validate(scenario: str) -> None:
     history, _ = _load_history(loaded)
     s = loaded.scenario
     click.echo(
-        f"ok: {scenario}: '{s.name}', {len(s.issues)} issues, {len(s.actors)} actors, "
-        f"{len(s.schedule)} rounds, {len(s.shocks)} shocks, seed {s.seed}"
+        f"ok: {scenario}: '{s.name}', {_count(s.issues, 'issue')}, {_count(s.actors, 'actor')}, "
+        f"{_count(s.schedule, 'round')}, {_count(s.shocks, 'shock')}, seed {s.seed}"
     )
     last = max(r.planned_date for r in s.schedule)
     late = [shock.id for shock in s.shocks if shock.date > last]
@@ -70,14 +74,10 @@ def validate(scenario: str) -> None:
             f"a meeting slips past them: {', '.join(late)}",
             err=True,
         )
-    if history is not None:
-        unknown = [e.round for e in history.events if e.round not in {r.id for r in s.schedule}]
-        if unknown:
-            click.echo(
-                f"note: the history records rounds this scenario does not have (not "
-                f"compared): {', '.join(unknown)}",
-                err=True,
-            )
+    from .advice import advise
+
+    for warning in advise(s, history):
+        click.echo(str(warning), err=True)
     missing = unsourced_numbers(s)
     if missing:
         click.echo(
@@ -103,8 +103,9 @@ def validate(scenario: str) -> None:
     type=click.IntRange(1, 10_000),
     default=1,
     show_default=True,
-    help="Also run this many seeds (drawn from --seed) and draw history.png as their median "
-    "and 10-90% band.",
+    help="Also run this many seeds (drawn from --seed): print and write (ensemble.csv, "
+    "summary.json) each fact's share of runs and the ensemble's loss, and draw history.png as "
+    "their median and 10-90% band.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the run directory.")
 def run(
@@ -114,11 +115,6 @@ def run(
     from .model import ensemble_seeds, simulate
     from .output import RunDirExists, fresh_run_path, run_files, write_run_dir
 
-    if ensemble > 1 and no_figures:
-        _fail(
-            "error: --ensemble draws history.png over many seeds; it cannot be combined "
-            "with --no-figures"
-        )
     loaded = _load(scenario, seed)
     history, history_bytes = _load_history(loaded)
     started = time.perf_counter()
@@ -145,7 +141,22 @@ def run(
 
         click.echo(round_table(log, loaded.scenario, history))
         click.echo(f"simulated {len(log.rounds)} rounds in {simulated * 1000:.0f} ms")
+        if len(logs) > 1:
+            _print_ensemble(logs, loaded.scenario, history, files["summary.json"])
     click.echo(f"wrote {target}")
+
+
+def _print_ensemble(logs, scenario, history, summary_bytes: bytes) -> None:
+    import json
+
+    from .facts import ensemble_rows
+    from .report import ensemble_table
+
+    block = json.loads(summary_bytes).get("ensemble")
+    click.echo(ensemble_table(ensemble_rows(logs, scenario, history), len(logs), block))
+
+
+DEFAULT_SCENARIO = "scenarios/astana_2017.yaml"
 
 
 @main.command()
@@ -153,17 +164,22 @@ def run(
 @click.option(
     "--scenario",
     "scenario_path",
-    default="scenarios/astana_2017.yaml",
-    show_default=True,
     type=click.Path(dir_okay=False),
-    help="The scenario whose actor to show.",
+    help=f"The scenario whose actor to show (default: {DEFAULT_SCENARIO}, in the repository).",
 )
-def sources(actor: str, scenario_path: str) -> None:
+def sources(actor: str, scenario_path: str | None) -> None:
     """Print an actor's numbers, each with the evidence it rests on."""
     import difflib
 
     from .report import actor_sources
 
+    if scenario_path is None:
+        if not Path(DEFAULT_SCENARIO).is_file():
+            _fail(
+                f"error: no --scenario given, and the default {DEFAULT_SCENARIO} is not here "
+                "(run from the repository's folder, or pass --scenario FILE)"
+            )
+        scenario_path = DEFAULT_SCENARIO
     scenario = _load(scenario_path).scenario
     ids = scenario.actor_ids()
     if actor not in ids:
@@ -173,6 +189,7 @@ def sources(actor: str, scenario_path: str) -> None:
             f"error: expected an actor id of {scenario_path} ({', '.join(ids)}); "
             f"found {actor!r}{hint}"
         )
+    click.echo(f"scenario: {scenario_path} ({scenario.name})")
     click.echo(actor_sources(scenario, actor))
 
 
@@ -235,6 +252,7 @@ def calibrate(spec: str, budget, workers) -> None:
 @click.option("--overwrite", is_flag=True, help="Replace --figure if it exists.")
 def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> None:
     """Run a scenario under every bargaining rule and compare them with the record."""
+    from .baselines import baseline_scores
     from .comparison import compare_protocols, comparison_table
     from .model import ensemble_seeds
     from .output import write_file_atomically
@@ -250,13 +268,14 @@ def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> No
     results = compare_protocols(
         loaded.scenario, history, ensemble_seeds(loaded.scenario.seed, seeds)
     )
-    png = png_bytes(protocol_comparison_figure(results, loaded.scenario, history))
+    baselines = baseline_scores(loaded.scenario, history) if history is not None else []
+    png = png_bytes(protocol_comparison_figure(results, loaded.scenario, history, baselines))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_file_atomically(target, png)
     except OSError as exc:
         _fail(f"error: cannot write the figure {target}: {exc}")
-    click.echo(comparison_table(results))
+    click.echo(comparison_table(results, baselines))
     if history is None:
         click.echo("(no recorded history given: no losses)")
     click.echo(f"wrote {target}")

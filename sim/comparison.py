@@ -50,18 +50,29 @@ def compare_protocols(
     return results
 
 
-def comparison_table(results: Sequence[RuleResult]) -> str:
-    """Per rule: the loss over the record's facts, its parts, and the share of clauses agreed."""
-    lines = [f"{'rule':<20} {'loss':>6} {'brier':>6} {'delay MAE':>9} {'agreed':>7}"]
+def comparison_table(
+    results: Sequence[RuleResult], baselines: Sequence[tuple[str, Score]] = ()
+) -> str:
+    """Per rule: the loss over the record's facts, its parts, and the share of clauses agreed.
+
+    ``baselines`` (``sim.baselines.baseline_scores``) are printed beneath the rules, scored on
+    the same facts: a rule worth its complexity beats them.
+    """
+    lines = [f"{'rule':<24} {'loss':>6} {'brier':>6} {'delay MAE':>9} {'agreed':>7}"]
     for result in results:
         clauses = [x for log in result.logs for o in log.rounds for x in o.agreed]
         agreed = sum(clauses) / max(len(clauses), 1)
         if result.score is None:
-            lines.append(f"{result.protocol:<20} {'-':>6} {'-':>6} {'-':>9} {agreed:>7.2f}")
+            lines.append(f"{result.protocol:<24} {'-':>6} {'-':>6} {'-':>9} {agreed:>7.2f}")
             continue
         s = result.score
         lines.append(
-            f"{result.protocol:<20} {s.loss:>6.3f} {s.brier:>6.3f} "
+            f"{result.protocol:<24} {s.loss:>6.3f} {s.brier:>6.3f} "
             f"{s.delay_mae_days:>7.1f} d {agreed:>7.2f}"
+        )
+    for name, s in baselines:
+        label = name.removeprefix("baseline: ")
+        lines.append(
+            f"{label:<24} {s.loss:>6.3f} {s.brier:>6.3f} {s.delay_mae_days:>7.1f} d {'':>7}"
         )
     return "\n".join(lines)

@@ -38,7 +38,12 @@ class RunContext(Protocol):
     concession: np.ndarray
     reservation: np.ndarray
     patron: np.ndarray
-    is_observer: np.ndarray
+    # What each actor's role lets it do (``ROLE_BEHAVIOUR``), one flag per actor.
+    drafts: np.ndarray
+    consents: np.ndarray
+    moves: np.ndarray
+    may_walk_out: np.ndarray
+    guarantees: np.ndarray
 
     @property
     def n_actors(self) -> int: ...

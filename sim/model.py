@@ -25,6 +25,7 @@ from .protocols import protocol
 from .rounds import expected_agreement, play_round, postponement_event
 from .runlog import Event, RunLog
 from .scenario import Actor, Change, Round, Scenario, Shock
+from .scenario.schema import ROLE_BEHAVIOUR
 from .streams import Seed, Streams, member_seeds
 
 
@@ -84,7 +85,13 @@ class NegotiationModel(mesa.Model):
         self.patron = np.array(
             [self.actor_index[a.patron] if a.patron else -1 for a in actors], dtype=int
         )
-        self.is_observer = np.array([a.role == "observer" for a in actors], dtype=bool)
+        # What each actor may do, from its role's row of the one role table (ROLE_BEHAVIOUR).
+        roles = [ROLE_BEHAVIOUR[a.role] for a in actors]
+        self.drafts = np.array([r.drafts for r in roles], dtype=bool)
+        self.consents = np.array([r.consents for r in roles], dtype=bool)
+        self.moves = np.array([r.moves for r in roles], dtype=bool)
+        self.may_walk_out = np.array([r.may_walk_out for r in roles], dtype=bool)
+        self.guarantees = np.array([r.guarantees for r in roles], dtype=bool)
 
     # --- lookups ------------------------------------------------------------------------------
     @property

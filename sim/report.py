@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from .facts import EnsembleRow
 from .history import History
 from .runlog import RunLog
 from .scenario import Scenario
@@ -86,4 +87,40 @@ def actor_sources(scenario: Scenario, actor_id: str) -> str:
             lines += textwrap.wrap(
                 text, 96, initial_indent=f"  {label:6}  ", subsequent_indent=" " * 10
             )
+    return "\n".join(lines)
+
+
+def ensemble_table(rows: list[EnsembleRow], runs: int, block: dict | None) -> str:
+    """Per round, what share of ``runs`` agreed each issue, came, walked out; the median delay.
+
+    Nothing is cut: a long line wraps in the terminal rather than hiding an issue or an actor.
+    """
+    by_round: dict[str, list[EnsembleRow]] = {}
+    for row in rows:
+        by_round.setdefault(row.round_id, []).append(row)
+    lines = [f"ensemble of {runs} runs: share of runs per fact (median delay in days)"]
+    for round_id, facts in by_round.items():
+        agreed = [f"{r.key} {r.forecast:.2f}" for r in facts if r.fact == "agreed"]
+        came = [r.forecast for r in facts if r.fact == "attended"]
+        absent = [
+            f"{r.key} {r.forecast:.2f}" for r in facts if r.fact == "attended" and r.forecast < 1
+        ]
+        left = [
+            f"{r.key} {r.forecast:.2f}" for r in facts if r.fact == "walked_out" and r.forecast > 0
+        ]
+        delay = next(r.forecast for r in facts if r.fact == "delay_days")
+        attendance = f"{sum(came) / max(len(came), 1):.2f}"
+        if absent:
+            attendance += " (" + ", ".join(absent) + ")"
+        lines.append(
+            f"  {round_id}: agreed {', '.join(agreed) or '-'}; attendance {attendance}; "
+            f"walk-outs {', '.join(left) or '-'}; delay {delay:+.0f} d"
+        )
+    if block and "loss" in block:
+        baselines = ", ".join(f"{name} {loss:.3f}" for name, loss in block["baselines"].items())
+        lines.append(
+            f"ensemble loss against the record: {block['loss']:.3f} over "
+            f"{block['facts_scored']} facts (mean loss of one run {block['mean_run_loss']:.3f}); "
+            f"baselines: {baselines}"
+        )
     return "\n".join(lines)

@@ -63,7 +63,7 @@ def play_round(model: RunContext, spec: Round, date: dt.date, postponements: int
     if model.narrate:
         _narrate_votes(model, spec, seats, text, utility, accepted, present, date)
     _narrate_agreement(model, spec, seats, required, present, accepted, agreed, date)
-    if spec.format == "opposition_unification":
+    if spec.format == "unification":
         model.log(
             coalition_event(
                 model, spec.id, date, seats.agenda, text, required, present, agreed, walked_out
@@ -84,7 +84,7 @@ def _outcome(model, spec, seats, date, postponements, text, decided, distance) -
     """The round's decisions as the run log keeps them: ids, in the order of the invitation."""
     attending, present, walked_out, required, accepted, agreed = decided
     ids = model.actor_ids
-    participants = present & ~model.is_observer
+    participants = _voters(model, present, required)
     accepted_all = participants.copy()
     accepted_all[participants] = accepted[participants].all(axis=1)
     return RoundOutcome(
@@ -134,7 +134,7 @@ def _table(
         capability=model.capability,
         reservation=model.reservation,
         present=at_table,
-        drafting=at_table & ~model.is_observer,
+        drafting=at_table & model.drafts,
         conveners=_mask(model, seats.conveners),
         objectors=np.zeros_like(at_table) if objectors is None else objectors,
         params=model.params,
@@ -154,7 +154,12 @@ def _foreseen_text(model: RunContext, seats: Seats) -> np.ndarray:
 def _expected_signatories(model: RunContext, seats: Seats, at_table: np.ndarray) -> np.ndarray:
     if seats.explicit_signatories is not None:
         return seats.explicit_signatories
-    return np.flatnonzero(at_table & ~model.is_observer)
+    return np.flatnonzero(at_table & model.consents)
+
+
+def _voters(model: RunContext, present: np.ndarray, required: np.ndarray) -> np.ndarray:
+    """Who votes on the text: those present whose role consents, and any required signatory."""
+    return present & (model.consents | _mask(model, required))
 
 
 def expected_agreement(model: RunContext, spec: Round) -> float:
@@ -237,7 +242,7 @@ def _negotiate(
     required = _expected_signatories(model, seats, attending)
     # Only those in the room can object: an absent signatory's objections are not heard (nor
     # an observer's: the scenario checks forbid observers to sign).
-    heard = _mask(model, required) & attending & ~model.is_observer
+    heard = _mask(model, required) & attending & model.drafts
     bargain = model.protocol.negotiate(_table(model, seats, attending, heard))
     # Without narration, only the step that ends the bargaining is told.
     for step in bargain.steps if model.narrate else bargain.steps[-1:]:
@@ -248,7 +253,7 @@ def _negotiate(
     salience = model.salience[:, seats.agenda]
     worth = b.clause_utility(positions, salience, text).mean(axis=1)
     distrust, guarantor = distrust
-    can_leave = attending & ~_mask(model, seats.conveners) & ~model.is_observer
+    can_leave = attending & ~_mask(model, seats.conveners) & model.may_walk_out
     walked_out = can_leave & (worth - distrust < model.reservation - params.walkout_margin)
     _narrate_walkouts(model, spec, walked_out, worth, distrust, guarantor, date)
     return bargain, attending & ~walked_out, walked_out
@@ -278,12 +283,12 @@ def _narrate_walkouts(model, spec, walked_out, worth, distrust, guarantor, date)
 def _distrust(model: RunContext, seats: Seats) -> Distrust:
     """What lending its name to a deal guaranteed by adversaries costs each actor.
 
-    The guarantors are the conveners who are not observers; the cost is
+    The guarantors are the seated actors whose role guarantees (``guarantor``); the cost is
     ``model.guarantor_distrust`` times the distance to the furthest of them (0 by default).
     """
     if model.params.guarantor_distrust == 0:
         return np.zeros(model.n_actors), np.zeros(model.n_actors, dtype=int)
-    guarantors = _mask(model, seats.conveners) & ~model.is_observer
+    guarantors = _mask(model, seats.invited) & model.guarantees
     distance, furthest = b.distance_to_guarantors(model.positions, model.salience, guarantors)
     return model.params.guarantor_distrust * distance, furthest
 
@@ -296,7 +301,7 @@ def _full_text(model: RunContext, seats: Seats, text: np.ndarray) -> np.ndarray:
 
 
 def _narrate_votes(model, spec, seats, text, utility, accepted, present, date) -> None:
-    for i in np.flatnonzero(present & ~model.is_observer):
+    for i in np.flatnonzero(_voters(model, present, _expected_signatories(model, seats, present))):
         agent = model.negotiator(i)
         for k, j in enumerate(seats.agenda):
             issue = model.issue_ids[j]
@@ -341,7 +346,7 @@ def _move(model, spec, seats, bargain: Bargain, present, date) -> None:
     A rule that moves positions itself (the expected-utility model's challenges) replaces the
     concession and the pressure; the patrons' pull and the noise apply under every rule.
     """
-    movers = present & ~model.is_observer
+    movers = present & model.moves
     if not movers.any():
         return
     before = model.positions.copy()

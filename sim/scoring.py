@@ -1,17 +1,17 @@
 """Scoring forecasts of the talks against the record, fact by fact, with one documented loss.
 
-A *forecast* says, for each round, how likely each yes/no fact is (did the HNC come? was the
-ceasefire clause agreed?) and what delay to expect. An ensemble of model runs gives probabilities
-(the share of runs in which the fact holds); a naive baseline gives certainties (0 or 1). Both
-are scored the same way:
+A *forecast* gives, for each fact of each round (did the HNC come? was the ceasefire clause
+agreed? how late did the round meet?), sampled values: one per run of an ensemble, or one for a
+naive baseline. The facts, and how each is compared, come from the registry in ``sim.facts``:
 
-* a yes/no fact scores its Brier loss ``(p - y)**2``: 0 for a confident right answer, 1 for a
-  confident wrong one, 0.25 for a shrug (p = 0.5);
-* a delay scores its mean absolute error in days, divided by 30 and capped at 1, so that a
-  forecast a month or more off counts like a confidently wrong yes/no fact.
+* a yes/no fact scores its Brier loss ``(p - y)**2``, ``p`` the share of samples in which it
+  holds: 0 for a confident right answer, 1 for a confident wrong one, 0.25 for a shrug;
+* a delay scores its mean absolute error in days over the samples, divided by 30 and capped at 1,
+  so that a forecast a month or more off counts like a confidently wrong yes/no fact.
 
 The loss of a set of rounds is the mean over all their facts. Which facts count is fixed by the
-record: a fact the record does not state is not scored.
+record: a fact the record does not state is not scored, nor is one that holds by construction in
+the model (a convener always comes), nor any fact of a round the record says did not take place.
 """
 
 from __future__ import annotations
@@ -21,25 +21,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .facts import DELAY_SCALE_DAYS, Forecast, forecast_runs, scored_facts
 from .history import History
-from .observables import Observables, observe_run
 from .runlog import RunLog
 from .scenario import Scenario
 
-DELAY_SCALE_DAYS = 30.0
-
-
-@dataclass(frozen=True)
-class RoundForecast:
-    """Probabilities of the yes/no facts of one round, and sampled delays."""
-
-    round_id: str
-    invited: tuple[str, ...]
-    attend: dict[str, float]
-    walk_out: dict[str, float]
-    agreed: dict[str, float]
-    single_delegation: float | None
-    delays: tuple[int, ...]
+__all__ = ["DELAY_SCALE_DAYS", "FactScore", "Score", "score", "score_ensemble", "score_runs"]
 
 
 @dataclass(frozen=True)
@@ -47,11 +34,12 @@ class FactScore:
     """One scored fact: which round, which observable, the forecast, the record, the loss."""
 
     round_id: str
-    observable: str  # attended, walked_out, agreed, single_delegation, delay_days
+    observable: str  # a registered fact's name: attended, walked_out, agreed, ...
     key: str  # the actor or issue ('' where none)
-    forecast: float  # a probability, or the mean forecast delay in days
+    forecast: float  # the fact's point forecast: a share, or the median delay in days
     recorded: float
     loss: float
+    error: float  # mean absolute error over the samples (days for a delay)
 
 
 @dataclass(frozen=True)
@@ -73,7 +61,7 @@ class Score:
 
     @property
     def delay_mae_days(self) -> float:
-        values = [abs(f.forecast - f.recorded) for f in self.facts if f.observable == "delay_days"]
+        values = [f.error for f in self.facts if f.observable == "delay_days"]
         return float(np.mean(values)) if values else float("nan")
 
     @staticmethod
@@ -98,6 +86,7 @@ class Score:
                     float(np.mean([table[key].forecast for table in tables])),
                     first.recorded,
                     float(np.mean([table[key].loss for table in tables])),
+                    float(np.mean([table[key].error for table in tables])),
                 )
             )
         return Score(tuple(facts))
@@ -109,94 +98,33 @@ class Score:
         return {rid: float(np.mean(losses)) for rid, losses in rounds.items()}
 
 
-def forecast_from_runs(runs: Sequence[Sequence[Observables]], invited: dict[str, tuple]) -> list:
-    """Turn an ensemble of runs (each a list of per-round observables) into round forecasts."""
-    by_round: dict[str, list[Observables]] = {}
-    for run in runs:
-        for observed in run:
-            by_round.setdefault(observed.round_id, []).append(observed)
-    forecasts = []
-    for round_id, observations in by_round.items():
-        people = invited[round_id]
-        issues = [issue for issue, _ in observations[0].agreed]
-        unified = [o.single_delegation for o in observations if o.single_delegation is not None]
-        forecasts.append(
-            RoundForecast(
-                round_id=round_id,
-                invited=people,
-                attend={a: _share(a in o.attended for o in observations) for a in people},
-                walk_out={a: _share(a in o.walked_out for o in observations) for a in people},
-                agreed={i: _share(bool(o.agreed_on(i)) for o in observations) for i in issues},
-                single_delegation=_share(unified) if unified else None,
-                delays=tuple(int(o.delay_days) for o in observations),
+def score(forecast: Forecast, scenario: Scenario, history: History) -> Score:
+    """Score a forecast against every scored fact of the record, in the record's order."""
+    facts = []
+    for stated in scored_facts(scenario, history):
+        samples = forecast.get(stated.id)
+        if not samples:
+            continue  # a forecast that says nothing of a fact (a run of other rounds)
+        errors = np.abs(np.asarray(samples, dtype=float) - float(stated.recorded))
+        facts.append(
+            FactScore(
+                stated.round_id,
+                stated.fact.name,
+                stated.key,
+                stated.fact.point(samples),
+                float(stated.recorded),
+                stated.fact.loss(samples, stated.recorded),
+                float(np.mean(errors)),
             )
         )
-    return forecasts
-
-
-def _share(values: Iterable[bool]) -> float:
-    values = list(values)
-    return float(np.mean(values)) if values else 0.0
-
-
-def score(forecasts: Sequence[RoundForecast], history: History) -> Score:
-    """Score each forecast against the record (facts the record leaves out are skipped)."""
-    facts: list[FactScore] = []
-    by_round = {forecast.round_id: forecast for forecast in forecasts}
-    for event in history.events:  # the record's order, whatever order the rounds were played in
-        forecast = by_round.get(event.round)
-        if forecast is None:
-            continue
-        rid = forecast.round_id
-        if event.attended is not None:
-            present = set(event.attended)
-            for actor in forecast.invited:
-                facts.append(
-                    _binary(rid, "attended", actor, forecast.attend[actor], actor in present)
-                )
-        if event.walked_out is not None:
-            left = set(event.walked_out)
-            for actor in forecast.invited:
-                p = forecast.walk_out[actor]
-                facts.append(_binary(rid, "walked_out", actor, p, actor in left))
-        for issue, was_agreed in event.agreed.items():
-            if issue in forecast.agreed:
-                facts.append(_binary(rid, "agreed", issue, forecast.agreed[issue], was_agreed))
-        if event.single_delegation is not None and forecast.single_delegation is not None:
-            facts.append(
-                _binary(
-                    rid,
-                    "single_delegation",
-                    "",
-                    forecast.single_delegation,
-                    event.single_delegation,
-                )
-            )
-        if event.delay_days is not None and forecast.delays:
-            errors = np.abs(np.array(forecast.delays, dtype=float) - event.delay_days)
-            loss = float(np.mean(np.minimum(errors / DELAY_SCALE_DAYS, 1.0)))
-            facts.append(
-                FactScore(
-                    rid,
-                    "delay_days",
-                    "",
-                    float(np.mean(forecast.delays)),
-                    float(event.delay_days),
-                    loss,
-                )
-            )
     return Score(tuple(facts))
 
 
-def _binary(round_id: str, observable: str, key: str, p: float, happened: bool) -> FactScore:
-    y = 1.0 if happened else 0.0
-    return FactScore(round_id, observable, key, p, y, (p - y) ** 2)
-
-
 def score_runs(logs: Sequence[RunLog], scenario: Scenario, history: History) -> Score:
-    """The record scored against each run; the loss of each fact averaged over the runs."""
-    per_seed = []
-    for log in logs:
-        invited = {o.round_id: o.invited for o in log.rounds}
-        per_seed.append(score(forecast_from_runs([observe_run(log, scenario)], invited), history))
-    return Score.mean(per_seed)
+    """Each run scored on its own, the loss of each fact averaged over the runs (the fit's loss)."""
+    return Score.mean([score(forecast_runs([log], scenario), scenario, history) for log in logs])
+
+
+def score_ensemble(logs: Sequence[RunLog], scenario: Scenario, history: History) -> Score:
+    """The runs as one probabilistic forecast: each yes/no fact forecast by its share of runs."""
+    return score(forecast_runs(logs, scenario), scenario, history)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sim.scenario import Scenario
 from sim.scenario.schema import PROTOCOL_NAMES
 
-ROLES = ["guarantor", "government", "opposition", "mediator", "observer"]
+ROLES = ["party", "guarantor", "mediator", "observer"]
 unit = st.floats(0.0, 1.0, allow_nan=False)
 scale = st.floats(0.0, 100.0, allow_nan=False)
 
@@ -108,6 +108,7 @@ def scenarios(
             "name": "generated",
             "seed": draw(st.integers(0, 2**32)),
             "model": model,
+            "tracks": [{"id": "astana", "name": "Main track"}],
             "issues": [{"id": j, "name": j, "low": "low", "high": "high"} for j in issues],
             "actors": actor_specs,
             "schedule": rounds,

@@ -14,62 +14,9 @@ from sim.baselines import nothing_agreed, persistence
 from sim.calibrate import Objective, build_objective, fit, load_spec, resolve
 from sim.history import History, RecordedEvent, load_history
 from sim.scenario import ScenarioError, load_scenario
-from sim.scoring import RoundForecast, Score, score
+from sim.scoring import Score, score
 
 DATA = Path(__file__).resolve().parent / "data"
-
-
-def forecast(round_id="r1", attend=None, walk=None, agreed=None, delays=(0,)):
-    attend = attend or {"a": 1.0, "b": 0.5}
-    return RoundForecast(
-        round_id,
-        tuple(attend),
-        attend,
-        walk or dict.fromkeys(attend, 0.0),
-        agreed or {"x": 0.8},
-        None,
-        delays,
-    )
-
-
-def record(**facts):
-    return History(events=[RecordedEvent(round="r1", **facts)])
-
-
-# --- scoring ---------------------------------------------------------------------------------
-
-
-def test_brier_of_each_yes_no_fact():
-    result = score([forecast()], record(attended=["a"], agreed={"x": True}))
-    losses = {(f.observable, f.key): f.loss for f in result.facts}
-    assert losses == {
-        ("attended", "a"): 0.0,
-        ("attended", "b"): pytest.approx(0.25),
-        ("agreed", "x"): pytest.approx(0.04),
-    }
-    assert result.loss == pytest.approx((0 + 0.25 + 0.04) / 3)
-
-
-def test_delays_score_their_error_in_months_capped_at_one():
-    result = score([forecast(delays=(0, 15, 90))], record(delay_days=0))
-    [delay] = result.facts
-    assert delay.loss == pytest.approx((0 + 0.5 + 1.0) / 3)
-    assert result.delay_mae_days == pytest.approx(35.0)
-
-
-def test_facts_the_record_leaves_out_are_not_scored():
-    assert score([forecast()], record()).facts == ()
-    assert score([forecast(round_id="r9")], record(attended=["a"])).facts == ()
-
-
-def test_scores_of_several_seeds_average_fact_by_fact():
-    one = score([forecast(agreed={"x": 1.0})], record(agreed={"x": True}))
-    two = score([forecast(agreed={"x": 0.0})], record(agreed={"x": True}))
-    [fact] = Score.mean([one, two]).facts
-    assert (fact.forecast, fact.loss) == (0.5, 0.5)
-
-
-# --- baselines -------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -78,19 +25,82 @@ def mini():
     return loaded.scenario, load_history(loaded.history_path, loaded.scenario)
 
 
+def record(**facts):
+    return History(events=[RecordedEvent(round="r1", **facts)])
+
+
+# r1 of the mini scenario: conveners big and ally; invitees gov, reb, envoy, watcher; agenda truce
+FORECAST = {
+    ("r1", "attended", "gov"): (True,),
+    ("r1", "attended", "reb"): (True, False),
+    ("r1", "attended", "big"): (False,),  # a convener: never scored, whatever the forecast
+    ("r1", "agreed", "truce"): (True, True, True, True, False),
+    ("r1", "delay_days", ""): (0, 15, 90),
+}
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+def test_brier_of_each_yes_no_fact(mini):
+    scenario, _ = mini
+    result = score(FORECAST, scenario, record(attended=["big", "gov"], agreed={"truce": True}))
+    losses = {(f.observable, f.key): f.loss for f in result.facts}
+    assert losses == {
+        ("attended", "gov"): 0.0,
+        ("attended", "reb"): pytest.approx(0.25),
+        ("agreed", "truce"): pytest.approx(0.04),
+    }
+    assert result.loss == pytest.approx((0 + 0.25 + 0.04) / 3)
+
+
+def test_delays_score_their_error_in_months_capped_at_one(mini):
+    scenario, _ = mini
+    result = score(FORECAST, scenario, record(delay_days=0))
+    [delay] = result.facts
+    assert delay.loss == pytest.approx((0 + 0.5 + 1.0) / 3)
+    assert delay.forecast == 15.0  # the median
+    assert result.delay_mae_days == pytest.approx(35.0)
+
+
+def test_facts_the_record_leaves_out_are_not_scored(mini):
+    scenario, _ = mini
+    assert score(FORECAST, scenario, record()).facts == ()
+    other = History(events=[RecordedEvent(round="r2", agreed={"aid": True})])
+    assert score(FORECAST, scenario, other).facts == ()
+
+
+def test_scores_of_several_seeds_average_fact_by_fact(mini):
+    scenario, _ = mini
+    truth = record(agreed={"truce": True})
+    one = score({("r1", "agreed", "truce"): (True,)}, scenario, truth)
+    two = score({("r1", "agreed", "truce"): (False,)}, scenario, truth)
+    [fact] = Score.mean([one, two]).facts
+    assert (fact.forecast, fact.loss) == (0.5, 0.5)
+
+
+# --- baselines -------------------------------------------------------------------------------
+
+
 def test_the_pessimist_expects_everyone_and_no_agreement(mini):
     scenario, _ = mini
-    [r1, r2, r3] = nothing_agreed(scenario)
-    assert set(r1.attend.values()) == {1.0} and set(r3.agreed.values()) == {0.0}
-    assert r2.delays == (0,)
+    forecast = nothing_agreed(scenario)
+    assert forecast[("r1", "attended", "reb")] == (True,)
+    assert forecast[("r3", "agreed", "truce")] == (False,)
+    assert forecast[("r2", "delay_days", "")] == (0,)
+    assert forecast[("r2", "walked_out", "gov")] == (False,)
 
 
 def test_persistence_repeats_the_last_meeting_of_the_same_track(mini):
     scenario, history = mini
-    r1, r2, r3 = persistence(scenario, history)
-    assert r2.agreed == {"power": 0.0, "aid": 0.0}  # r2 is the first Geneva round: no history
-    assert r3.agreed == {"truce": 1.0, "aid": 1.0}  # r1's truce agreed; aid by r1's agreed share
-    assert r3.delays == (0,)
+    forecast = persistence(scenario, history)
+    # r2 is the first Geneva round: no history, the pessimist's answer
+    assert forecast[("r2", "agreed", "power")] == (False,)
+    assert forecast[("r2", "agreed", "aid")] == (False,)
+    # r3 follows r1: its truce agreed; aid (not on r1's agenda) by r1's agreed share
+    assert forecast[("r3", "agreed", "truce")] == (True,)
+    assert forecast[("r3", "agreed", "aid")] == (True,)
+    assert forecast[("r3", "delay_days", "")] == (0,)
 
 
 # --- the spec ----------------------------------------------------------------------------------

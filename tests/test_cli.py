@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -46,8 +47,10 @@ def test_run_writes_the_run_directory_and_prints_the_table(tmp_path, mini_path):
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["seed"] == 5
     assert summary["history"]["facts_compared"] > 0
-    rounds = (tmp_path / "out" / "rounds.csv").read_text().splitlines()
-    assert len(rounds) == 4 and rounds[2].split(",")[-8] == "2017-02-27"
+    with open(tmp_path / "out" / "rounds.csv", newline="") as file:
+        rounds = list(csv.DictReader(file))
+    assert len(rounds) == 3 and rounds[1]["recorded_date"] == "2017-02-27"
+    assert rounds[1]["match_agreed"].endswith("/2")
 
 
 def test_one_seed_gives_byte_identical_files_in_separate_processes(tmp_path, mini_path):
@@ -122,14 +125,37 @@ def test_sources_prints_an_actors_numbers_with_their_evidence():
     assert "seed 002_90378c4f64ae43cb.txt" in done.stdout and "rule" in done.stdout
     wrong = cli("sources", "moscow_platfrom", cwd=root)
     assert wrong.returncode == 2 and "did you mean 'moscow_platform'?" in wrong.stderr
+    assert done.stdout.startswith("scenario: scenarios/astana_2017.yaml (astana_2017)")
 
 
-def test_an_ensemble_changes_only_the_history_figure(tmp_path, mini_path):
+def test_sources_outside_the_repository_asks_for_the_scenario(tmp_path, mini_path):
+    done = cli("sources", "gov", cwd=tmp_path)
+    assert done.returncode == 2 and "pass --scenario FILE" in done.stderr
+    assert "Traceback" not in done.stderr
+    mine = cli("sources", "gov", "--scenario", str(mini_path), cwd=tmp_path)
+    assert mine.returncode == 0 and f"scenario: {mini_path} (mini)" in mine.stdout
+
+
+def test_validate_warns_without_failing(tmp_path, mini_text):
+    (tmp_path / "s.yaml").write_text(mini_text.replace("reservation: 0.6", "reservation: 0.7"))
+    done = cli("validate", str(tmp_path / "s.yaml"))
+    assert done.returncode == 0, done.stderr
+    assert "warning: schedule.r2.agenda.power: no text on power is acceptable" in done.stderr
+    assert "1 shock," in done.stdout
+
+
+def test_an_ensemble_adds_its_forecasts_and_changes_only_the_history_figure(tmp_path, mini_path):
     one = cli("run", str(mini_path), "--out", str(tmp_path / "one"))
     many = cli("run", str(mini_path), "--out", str(tmp_path / "many"), "--ensemble", "6")
     assert one.returncode == many.returncode == 0
     a, b = read_all(tmp_path / "one"), read_all(tmp_path / "many")
-    assert {k for k in a if a[k] != b[k]} == {"history.png"}
+    assert set(b) - set(a) == {"ensemble.csv"}
+    assert {k for k in a if a[k] != b[k]} == {"history.png", "summary.json"}
+    first, ensemble = json.loads(a["summary.json"]), json.loads(b["summary.json"])
+    assert ensemble.pop("ensemble")["runs"] == 6 and ensemble == first
+    assert "ensemble of 6 runs" in many.stdout and "ensemble loss against the record" in (
+        many.stdout
+    )
 
 
 def test_the_resolved_scenario_reruns_the_same_run_anywhere(tmp_path, mini_path):
@@ -146,19 +172,29 @@ def test_the_resolved_scenario_reruns_the_same_run_anywhere(tmp_path, mini_path)
     assert first["scenario_hash"] == second["scenario_hash"]
 
 
-def test_an_ensemble_needs_figures(tmp_path, mini_path):
-    done = cli(
-        "run", str(mini_path), "--ensemble", "3", "--no-figures", "--out", str(tmp_path / "o")
+def test_an_ensemble_without_figures_writes_its_table(tmp_path, mini_path):
+    out = tmp_path / "o"
+    done = cli("run", str(mini_path), "--ensemble", "3", "--no-figures", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    with open(out / "ensemble.csv", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == ["round", "fact", "key", "forecast", "recorded", "loss"]
+    summary = json.loads((out / "summary.json").read_text())
+    scored = [row for row in rows if row["loss"]]
+    assert (
+        len(scored) == summary["ensemble"]["facts_scored"] == summary["history"]["facts_compared"]
     )
-    assert done.returncode == 2 and "--ensemble" in done.stderr
-    assert not (tmp_path / "o").exists()
+    loss = sum(float(row["loss"]) for row in scored) / len(scored)
+    assert loss == pytest.approx(summary["ensemble"]["loss"], abs=1e-3)
+    assert not (out / "history.png").exists()
 
 
 def test_history_mistakes_are_bad_input(tmp_path, mini_text):
     (tmp_path / "s.yaml").write_text(mini_text + "history: gone.yaml\n")
     done = cli("validate", str(tmp_path / "s.yaml"))
     assert done.returncode == 2
-    assert "s.yaml:102: history: expected an existing history file; found no such file" in (
+    line = len(mini_text.splitlines()) + 1
+    assert f"s.yaml:{line}: history: expected an existing history file; found no such file" in (
         done.stderr
     )
     (tmp_path / "h.yaml").write_text("events:\n  - {round: r1}\n  - {round: r1}\n")
@@ -176,6 +212,7 @@ def test_compare_draws_every_rule_against_the_record(tmp_path):
     assert result.returncode == 0, result.stderr
     for rule in ("compromise", "expected_utility", "single_text", "alternating_offers"):
         assert rule in result.stdout
+    assert "nothing is ever agreed" in result.stdout and "repeat the last meeting" in result.stdout
     assert figure.read_bytes().startswith(b"\x89PNG")
     again = cli("compare", flagship, "--seeds", "2", "--figure", str(figure))
     assert again.returncode == 2 and "--overwrite" in again.stderr

@@ -121,7 +121,10 @@ def test_the_run_matches_most_of_the_record(flagship, history, baseline):
 
     files = run_files(baseline, flagship.scenario, history, b"", figures=False)
     summary = json.loads(files["summary.json"])
-    assert summary["history"]["facts_compared"] >= 150
+    # every scored fact of the record, as in the loss: walk-outs and delays count; the conveners'
+    # attendance and the walk-outs of conveners, mediators and observers (true by construction)
+    # do not
+    assert summary["history"]["facts_compared"] == 187
     assert summary["history"]["share_matched"] >= 0.85
 
 

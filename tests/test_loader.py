@@ -84,12 +84,19 @@ CASES = [
     ),
     (
         "unknown role",
-        "role: opposition",
-        "role: rebel",
+        "name: Rebels\n    role: party",
+        "name: Rebels\n    role: rebel",
         22,
         "actors[1].role",
-        "expected one of 'guarantor', 'government', 'opposition', 'mediator' or 'observer'; "
-        "found 'rebel'",
+        "expected one of 'party', 'guarantor', 'mediator' or 'observer'; found 'rebel'",
+    ),
+    (
+        "undeclared track",
+        "track: geneva",
+        "track: genva",
+        75,
+        "schedule[1].track",
+        "expected a known track id; found 'genva'; did you mean 'geneva'?",
     ),
     (
         "missing position",
@@ -313,7 +320,7 @@ def test_a_top_level_list(tmp_path):
 
 def test_all_problems_are_reported_at_once(tmp_path, mini_text):
     text = mini_text.replace("capability: 0.7", "capability: 7").replace(
-        "role: opposition", "role: x"
+        "name: Rebels\n    role: party", "name: Rebels\n    role: x"
     )
     with pytest.raises(ScenarioError) as caught:
         load_scenario(_write(tmp_path, text))

@@ -270,7 +270,7 @@ def unification(mini, signatories, drafts=6, **actors):
         mini,
         rounds={
             "r1": {
-                "format": "opposition_unification",
+                "format": "unification",
                 "signatories": signatories,
                 "agenda": ["truce", "power"],
             }

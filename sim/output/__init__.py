@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..facts import ensemble_rows
 from ..history import History
 from ..runlog import RunLog
 from ..scenario import Scenario, resolved_yaml
 from .rundir import RunDirExists, fresh_run_path, write_file_atomically, write_run_dir
-from .tables import events_jsonl, positions_csv, rounds_csv, summary_json
+from .tables import (
+    ensemble_csv,
+    ensemble_summary,
+    events_jsonl,
+    positions_csv,
+    rounds_csv,
+    summary_json,
+)
 
 
 def run_files(
@@ -22,24 +30,30 @@ def run_files(
     """Every file of a run directory, by name, as bytes.
 
     With an ``ensemble`` (runs of the same scenario on other seeds, ``log`` among them),
-    history.png shows their median and spread instead of the one run.
+    history.png shows their median and spread instead of the one run, ``ensemble.csv`` holds
+    each fact's forecast by the ensemble beside the record, and ``summary.json`` the ensemble's
+    loss.
     """
+    many = ensemble if ensemble and len(ensemble) > 1 else None
+    block = ensemble_summary(many, scenario, history) if many else None
     files = {
         "scenario.resolved.yaml": resolved_yaml(scenario),
         "rounds.csv": rounds_csv(log, scenario, history),
         "positions.csv": positions_csv(log),
         "events.jsonl": events_jsonl(log),
-        "summary.json": summary_json(log, scenario, history, history_bytes),
+        "summary.json": summary_json(log, scenario, history, history_bytes, ensemble=block),
     }
+    if many:
+        files["ensemble.csv"] = ensemble_csv(ensemble_rows(many, scenario, history))
     out = {name: text.encode("utf-8") for name, text in files.items()}
     if figures:
         from .figures import history_figure, png_bytes, positions_figure
 
         out["positions.png"] = png_bytes(positions_figure(log, scenario))
-        if ensemble and len(ensemble) > 1:
+        if many:
             from .figures import ensemble_history_figure
 
-            out["history.png"] = png_bytes(ensemble_history_figure(ensemble, scenario, history))
+            out["history.png"] = png_bytes(ensemble_history_figure(many, scenario, history))
         else:
             out["history.png"] = png_bytes(history_figure(log, scenario, history))
     return out

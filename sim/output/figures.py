@@ -21,13 +21,15 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 PNG_METADATA = {"Software": None}  # no version string: the bytes depend only on the run
-TRACK_MARKERS = {
-    "astana": "o",
-    "geneva": "s",
-    "opposition": "^",
-    "congress": "D",
-    "ministerial": "P",
-}
+# Marker of each track, by its place in the scenario's `tracks:` list (cycling after ten).
+TRACK_MARKERS = ("o", "s", "^", "D", "P", "v", "X", "<", ">", "*")
+
+
+def track_markers(scenario: Scenario) -> dict[str, str]:
+    """Each declared track's marker, assigned in declaration order."""
+    return {
+        track.id: TRACK_MARKERS[k % len(TRACK_MARKERS)] for k, track in enumerate(scenario.tracks)
+    }
 
 
 def png_bytes(figure: Figure) -> bytes:
@@ -101,10 +103,11 @@ def history_figure(log: RunLog, scenario: Scenario, history: History | None) -> 
     markers are the model; hollow black markers are the record.
     """
     specs = {r.id: r for r in scenario.schedule}
+    markers = track_markers(scenario)
     figure, (ax_agree, ax_attend, ax_delay) = _history_axes()
     for outcome in log.rounds:
         spec = specs[outcome.round_id]
-        marker = TRACK_MARKERS.get(spec.track, "o")
+        marker = markers.get(spec.track, "o")
         sim_agree = float(np.mean(outcome.agreed)) if outcome.agenda else 0.0
         color = "tab:green" if sim_agree == 1 else ("tab:orange" if sim_agree > 0 else "tab:red")
         ax_agree.scatter([outcome.date], [sim_agree], marker=marker, s=55, color=color, zorder=3)
@@ -140,7 +143,7 @@ def history_figure(log: RunLog, scenario: Scenario, history: History | None) -> 
     title = f"{scenario.name}: the model (filled) over the record (hollow), seed {log.seed}"
     if history is None:
         title += " (no recorded history given)"
-    _finish_history_axes(figure, (ax_agree, ax_attend, ax_delay), title)
+    _finish_history_axes(figure, (ax_agree, ax_attend, ax_delay), title, scenario)
     return figure
 
 
@@ -176,7 +179,7 @@ def _draw_record(axes, event, spec, marker: str) -> float | None:
     return share
 
 
-def _finish_history_axes(figure, axes, title: str) -> None:
+def _finish_history_axes(figure, axes, title: str, scenario: Scenario) -> None:
     ax_agree, ax_attend, ax_delay = axes
     ax_agree.set_ylabel("share of agenda agreed")
     ax_attend.set_ylabel("share of invitees\npresent to the end")
@@ -186,7 +189,7 @@ def _finish_history_axes(figure, axes, title: str) -> None:
     for ax in axes:
         ax.grid(alpha=0.3)
     ax_delay.tick_params(axis="x", labelrotation=30)
-    _legend(figure)
+    _legend(figure, scenario)
     figure.suptitle(title)
 
 
@@ -197,12 +200,16 @@ def _recorded_marker(ax, date, value: float, marker: str) -> None:
     )
 
 
-def _legend(figure: Figure) -> None:
+def _legend(figure: Figure, scenario: Scenario) -> None:
+    """The tracks the schedule uses, by display name and in declaration order; then the record."""
     from matplotlib.lines import Line2D
 
+    used = {round_.track for round_ in scenario.schedule}
+    markers = track_markers(scenario)
     handles = [
-        Line2D([], [], marker=m, ls="", color="grey", label=track)
-        for track, m in TRACK_MARKERS.items()
+        Line2D([], [], marker=markers[track.id], ls="", color="grey", label=track.name)
+        for track in scenario.tracks
+        if track.id in used
     ]
     handles.append(
         Line2D(
@@ -222,10 +229,11 @@ def ensemble_history_figure(
     logs: list[RunLog], scenario: Scenario, history: History | None, title: str | None = None
 ) -> Figure:
     """Like ``history_figure``, over many seeds: the median of each round, and a 10-90% band."""
+    markers = track_markers(scenario)
     figure, (ax_agree, ax_attend, ax_delay) = _history_axes()
     for round_ in scenario.schedule:
         outcomes = [log.outcome(round_.id) for log in logs]
-        marker = TRACK_MARKERS.get(round_.track, "o")
+        marker = markers.get(round_.track, "o")
         agree = np.array([np.mean(o.agreed) for o in outcomes])
         attend = np.array([_present_share(o) for o in outcomes])
         delay = np.array([o.delay_days for o in outcomes], dtype=float)
@@ -261,7 +269,7 @@ def ensemble_history_figure(
         _draw_record((ax_agree, ax_attend, ax_delay), event, round_, marker)
     band = f"median and 10-90% band over {len(logs)} seeds (filled), record (hollow)"
     _finish_history_axes(
-        figure, (ax_agree, ax_attend, ax_delay), title or f"{scenario.name}: {band}"
+        figure, (ax_agree, ax_attend, ax_delay), title or f"{scenario.name}: {band}", scenario
     )
     return figure
 
@@ -269,19 +277,22 @@ def ensemble_history_figure(
 RULE_COLORS = ("tab:purple", "tab:red", "tab:green", "tab:blue", "tab:orange", "tab:brown")
 
 
-def protocol_comparison_figure(results, scenario: Scenario, history: History | None) -> Figure:
+def protocol_comparison_figure(
+    results, scenario: Scenario, history: History | None, baselines=()
+) -> Figure:
     """Each bargaining rule's share of each round's agenda agreed, over the record.
 
     ``results`` are ``comparison.RuleResult``s. Top: the mean over the seeds of each rule, one
     line per rule, the record as hollow black markers. Bottom: each rule's loss against the
-    record (lower is better), when a record is given.
+    record (lower is better), when a record is given, with the naive ``baselines`` (name and
+    ``Score`` pairs) in grey beneath the rules.
     """
     from matplotlib.figure import Figure
 
     scored = [r for r in results if r.score is not None]
     if scored:
         figure = Figure(figsize=(11, 7.5))
-        figure.subplots_adjust(left=0.15, right=0.97, top=0.92, bottom=0.08, hspace=0.45)
+        figure.subplots_adjust(left=0.22, right=0.97, top=0.92, bottom=0.08, hspace=0.45)
         ax_agree, ax_loss = figure.subplots(2, 1, gridspec_kw={"height_ratios": [2.2, 1]})
     else:  # no record: nothing to score, one panel
         figure = Figure(figsize=(11, 5))
@@ -317,9 +328,11 @@ def protocol_comparison_figure(results, scenario: Scenario, history: History | N
     ax_agree.grid(alpha=0.3)
     ax_agree.legend(fontsize=8, ncol=len(results) + 1, loc="upper center", frameon=False)
     if ax_loss is not None:
-        losses = [r.score.loss for r in scored]
+        losses = [r.score.loss for r in scored] + [s.loss for _, s in baselines]
         colors = [RULE_COLORS[k % len(RULE_COLORS)] for k in range(len(scored))]
-        ax_loss.barh([r.protocol for r in scored], losses, color=colors)
+        colors += ["0.6"] * len(baselines)
+        labels = [r.protocol for r in scored] + [name for name, _ in baselines]
+        ax_loss.barh(labels, losses, color=colors)
         for k, loss in enumerate(losses):
             ax_loss.annotate(f"{loss:.3f}", (loss, k), xytext=(3, -3), textcoords="offset points")
         ax_loss.set_xlabel(

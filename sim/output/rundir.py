@@ -57,6 +57,7 @@ RUN_FILES = frozenset(
         "positions.csv",
         "events.jsonl",
         "summary.json",
+        "ensemble.csv",
         "positions.png",
         "history.png",
     }

@@ -11,13 +11,14 @@ import hashlib
 import io
 import json
 import math
-from dataclasses import dataclass
 
 from .. import __version__
-from ..history import History, RoundComparison, compare_round
-from ..observables import observe_run
+from ..baselines import baseline_scores
+from ..facts import FACTS, RoundMatch, contexts, match_run
+from ..history import History
 from ..runlog import RunLog
 from ..scenario import Scenario, scenario_hash
+from ..scoring import score_ensemble, score_runs
 
 LIST_SEP = ";"
 
@@ -32,38 +33,9 @@ def _join(items) -> str:
     return LIST_SEP.join(items)
 
 
-@dataclass(frozen=True)
-class Comparison:
-    """A run set against the record, round by round (rounds the record lacks are ``None``)."""
-
-    per_round: dict[str, RoundComparison | None]
-
-    @property
-    def matched(self) -> int:
-        return sum(c.matches for c in self.per_round.values() if c)
-
-    @property
-    def known(self) -> int:
-        return sum(c.known for c in self.per_round.values() if c)
-
-
-def compare_run(log: RunLog, scenario: Scenario, history: History | None) -> Comparison | None:
-    if history is None:
-        return None
-    per_round: dict[str, RoundComparison | None] = {}
-    for outcome, simulated in zip(log.rounds, observe_run(log, scenario), strict=True):
-        event = history.event(outcome.round_id)
-        per_round[outcome.round_id] = (
-            None
-            if event is None
-            else compare_round(simulated, event.observables(), outcome.invited)
-        )
-    return Comparison(per_round)
-
-
 def rounds_csv(log: RunLog, scenario: Scenario, history: History | None) -> str:
     specs = {r.id: r for r in scenario.schedule}
-    comparison = compare_run(log, scenario, history)
+    matches = match_run(log, scenario, history) if history is not None else {}
     header = [
         "round",
         "name",
@@ -85,16 +57,8 @@ def rounds_csv(log: RunLog, scenario: Scenario, history: History | None) -> str:
     header += [f"text_{j}" for j in log.issue_ids]
     header += [f"agreed_{j}" for j in log.issue_ids]
     header += [f"distance_{a}" for a in log.actor_ids]
-    header += [
-        "recorded_date",
-        "recorded_delay_days",
-        "recorded_attended",
-        "recorded_walked_out",
-        "recorded_agreed",
-        "recorded_not_agreed",
-        "match_attendance",
-        "match_agreement",
-    ]
+    header += [column for fact in FACTS for column in fact.recorded_columns()]
+    header += [fact.match_column for fact in FACTS]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -123,26 +87,27 @@ def rounds_csv(log: RunLog, scenario: Scenario, history: History | None) -> str:
         row += [_num(text.get(j), 1) for j in log.issue_ids]
         row += ["" if j not in agreed else ("yes" if agreed[j] else "no") for j in log.issue_ids]
         row += [_num(d, 1) for d in outcome.distance]
-        row += _recorded_cells(outcome.round_id, history, comparison)
+        row += _recorded_cells(outcome.round_id, scenario, history, matches.get(outcome.round_id))
         writer.writerow(row)
     return buffer.getvalue()
 
 
-def _recorded_cells(round_id: str, history: History | None, comparison: Comparison | None) -> list:
+def _recorded_cells(
+    round_id: str, scenario: Scenario, history: History | None, match: RoundMatch | None
+) -> list[str]:
+    """The registry's recorded columns, then one ``matched/compared`` cell per fact."""
     event = history.event(round_id) if history else None
-    if event is None or comparison is None:
-        return [""] * 8
-    match = comparison.per_round[round_id]
-    return [
-        event.actual_date.isoformat() if event.actual_date else "",
-        "" if event.delay_days is None else event.delay_days,
-        "" if event.attended is None else _join(event.attended),
-        "" if event.walked_out is None else _join(event.walked_out),
-        _join(issue for issue, ok in event.agreed.items() if ok),
-        _join(issue for issue, ok in event.agreed.items() if not ok),
-        f"{match.attendance_matches}/{match.attendance_known}" if match.attendance_known else "",
-        f"{match.agreement_matches}/{match.agreement_known}" if match.agreement_known else "",
-    ]
+    width = sum(len(fact.recorded_columns()) + 1 for fact in FACTS)
+    if event is None or match is None:
+        return [""] * width
+    ctx = contexts(scenario)[round_id]
+    cells: list[str] = []
+    for fact in FACTS:
+        cells += list(fact.recorded_cells(event, ctx).values())
+    for fact in FACTS:
+        m, k = match.counts.get(fact.name, (0, 0))
+        cells.append(f"{m}/{k}" if k else "")
+    return cells
 
 
 def positions_csv(log: RunLog) -> str:
@@ -187,10 +152,13 @@ def events_jsonl(log: RunLog) -> str:
 
 
 def summary(
-    log: RunLog, scenario: Scenario, history: History | None, history_bytes: bytes | None
+    log: RunLog,
+    scenario: Scenario,
+    history: History | None,
+    history_bytes: bytes | None,
+    ensemble: dict | None = None,
 ) -> dict:
     """The headline of a run: what ran, with what seed, what came of it, how it fits the record."""
-    comparison = compare_run(log, scenario, history)
     outcomes = {
         "rounds": len(log.rounds),
         "postponed_rounds": [o.round_id for o in log.rounds if o.postponements],
@@ -209,29 +177,70 @@ def summary(
         "random_streams": {"entropy": log.seed, "spawn_key": list(log.spawn_key)},
         "outcomes": outcomes,
     }
-    if comparison is not None and history_bytes is not None:
-        per_round = {
-            rid: None
-            if c is None
-            else {
-                "attendance": [c.attendance_matches, c.attendance_known],
-                "agreement": [c.agreement_matches, c.agreement_known],
-                "single_delegation": c.single_delegation_match,
-                "date_error_days": c.date_error_days,
-            }
-            for rid, c in comparison.per_round.items()
-        }
-        result["history"] = {
-            "history_hash": hashlib.sha256(history_bytes).hexdigest(),
-            "facts_compared": comparison.known,
-            "facts_matched": comparison.matched,
-            "share_matched": round(comparison.matched / comparison.known, 4)
-            if comparison.known
-            else None,
-            "per_round": per_round,
-        }
+    if history is not None and history_bytes is not None:
+        result["history"] = _history_summary(log, scenario, history, history_bytes)
+    if ensemble is not None:
+        result["ensemble"] = ensemble
     return result
 
 
-def summary_json(*args) -> str:
-    return json.dumps(summary(*args), indent=2, ensure_ascii=False) + "\n"
+def _history_summary(
+    log: RunLog, scenario: Scenario, history: History, history_bytes: bytes
+) -> dict:
+    """The run against the record: the facts the loss scores, matched one by one."""
+    matches = match_run(log, scenario, history)
+    matched = sum(m.matched for m in matches.values() if m)
+    compared = sum(m.compared for m in matches.values() if m)
+    per_round = {
+        rid: None if m is None else {name: list(counts) for name, counts in m.counts.items()}
+        for rid, m in matches.items()
+    }
+    return {
+        "history_hash": hashlib.sha256(history_bytes).hexdigest(),
+        "facts_compared": compared,
+        "facts_matched": matched,
+        "share_matched": round(matched / compared, 4) if compared else None,
+        "per_round": per_round,
+    }
+
+
+def summary_json(*args, **kwargs) -> str:
+    return json.dumps(summary(*args, **kwargs), indent=2, ensure_ascii=False) + "\n"
+
+
+def ensemble_csv(rows) -> str:
+    """``ensemble.csv``: one line per fact of each round (``sim.facts.ensemble_rows``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["round", "fact", "key", "forecast", "recorded", "loss"])
+    for row in rows:
+        recorded = "" if row.recorded is None else str(int(row.recorded))
+        writer.writerow(
+            [row.round_id, row.fact, row.key, _num(row.forecast, 4), recorded, _num(row.loss, 4)]
+        )
+    return buffer.getvalue()
+
+
+def ensemble_summary(logs, scenario: Scenario, history: History | None) -> dict:
+    """The ensemble's block of ``summary.json``: its seeds and, with a record, its losses.
+
+    ``loss`` scores the ensemble as one forecast (each yes/no fact by its share of runs);
+    ``mean_run_loss`` is the mean of each run's own loss, the loss ``calibrate`` fits.
+    """
+    block: dict = {"runs": len(logs), "seeds": [log.seed for log in logs]}
+    if history is not None:
+        ensemble = score_ensemble(logs, scenario, history)
+        block["facts_scored"] = len(ensemble.facts)
+        block["loss"] = _rounded(ensemble.loss)
+        block["brier"] = _rounded(ensemble.brier)
+        block["delay_mae_days"] = _rounded(ensemble.delay_mae_days, 2)
+        block["mean_run_loss"] = _rounded(score_runs(logs, scenario, history).loss)
+        block["baselines"] = {
+            name.removeprefix("baseline: "): _rounded(s.loss)
+            for name, s in baseline_scores(scenario, history)
+        }
+    return block
+
+
+def _rounded(value: float, digits: int = 4) -> float | None:
+    return None if math.isnan(value) else round(value, digits)

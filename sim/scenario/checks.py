@@ -20,6 +20,7 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
     actors = scenario.actor_ids()
     roles = {actor.id: actor.role for actor in scenario.actors}
     for section, ids in (
+        ("tracks", scenario.track_ids()),
         ("issues", issues),
         ("actors", actors),
         ("schedule", [r.id for r in scenario.schedule]),
@@ -46,8 +47,17 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
             _known(key, valid_sources, "calibrated field", ("actors", a, "sources", key), report)
     _patron_cycles(scenario, report)
 
+    tracks = scenario.track_ids()
     previous = None
     for r, round_ in enumerate(scenario.schedule):
+        if not tracks:
+            report(
+                ("schedule", r, "track"),
+                f"expected a track declared under the top-level `tracks:` list; found "
+                f"{round_.track!r} and no tracks declared",
+            )
+        else:
+            _known(round_.track, tracks, "track", ("schedule", r, "track"), report)
         if previous is not None and round_.planned_date < previous.planned_date:
             report(
                 ("schedule", r, "planned_date"),

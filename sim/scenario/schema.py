@@ -9,9 +9,10 @@ that is wrong rather than the whole document.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Identifier = Annotated[str, Field(strict=True, pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, Field(strict=True, min_length=1)]
@@ -21,22 +22,98 @@ Unit = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
 Rate = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(strict=True, ge=0.0)]
 
-ROLES = ("guarantor", "government", "opposition", "mediator", "observer")
-FORMATS = (
-    "guarantors_meeting",
-    "proximity_talks",
-    "face_to_face",
-    "opposition_unification",
-    "congress",
-)
-TRACKS = ("astana", "geneva", "opposition", "congress", "ministerial")
+
+@dataclass(frozen=True)
+class RoleBehaviour:
+    """What an actor of one role does in a round: the one table the engine reads roles from.
+
+    ``drafts``: its positions shape the text under every bargaining rule. ``consents``: under
+    ``signatories: attendees`` it is a required signatory when at the table, and its vote is
+    recorded. ``moves``: after the round it concedes toward the text, presses weaker actors and
+    is pulled by its patron. ``may_walk_out``: as an invitee (conveners never walk out) it leaves
+    a text far below its walk-away value. ``guarantees``: it is a guarantor of the round's deal
+    when seated, the actor ``guarantor_distrust`` measures against.
+    """
+
+    summary: str
+    drafts: bool
+    consents: bool
+    moves: bool
+    may_walk_out: bool
+    guarantees: bool
+
+
+ROLE_BEHAVIOUR: dict[str, RoleBehaviour] = {
+    "party": RoleBehaviour(
+        "a side to the conflict: drafts, must consent, moves, may walk out",
+        drafts=True,
+        consents=True,
+        moves=True,
+        may_walk_out=True,
+        guarantees=False,
+    ),
+    "guarantor": RoleBehaviour(
+        "a party that also guarantees the deal: as a party, and the others weigh their distance "
+        "to it (guarantor_distrust)",
+        drafts=True,
+        consents=True,
+        moves=True,
+        may_walk_out=True,
+        guarantees=True,
+    ),
+    "mediator": RoleBehaviour(
+        "drafts and convenes, moves with the room; its consent is not needed under attendees "
+        "and it never walks out",
+        drafts=True,
+        consents=False,
+        moves=True,
+        may_walk_out=False,
+        guarantees=False,
+    ),
+    "observer": RoleBehaviour(
+        "watches: comes or stays away, but does not draft, vote, move, press, walk out or sign",
+        drafts=False,
+        consents=False,
+        moves=False,
+        may_walk_out=False,
+        guarantees=False,
+    ),
+}
+ROLES = tuple(ROLE_BEHAVIOUR)
+
+FORMAT_BEHAVIOUR: dict[str, str] = {
+    "face_to_face": "the parties meet in one room (a label: no behaviour of its own)",
+    "proximity_talks": "a mediator shuttles between delegations (a label)",
+    "guarantors_meeting": "the guarantors meet, with or without the parties (a label)",
+    "unification": (
+        "blocs of one side try to form one delegation: the run records whether they came out as "
+        "one (every agenda clause agreed by its signatories), scored as single_delegation"
+    ),
+    "congress": "a broad assembly of many invitees (a label)",
+    "ratification": "a body outside the table votes on a text agreed at it (a label)",
+}
+FORMATS = tuple(FORMAT_BEHAVIOUR)
 CONFIDENCE = ("high", "medium", "low")
 
-Role = Literal["guarantor", "government", "opposition", "mediator", "observer"]
+# Names used before roles were named by behaviour, and what replaces each: a clear error beats a
+# bare "expected one of" for a scenario written for an earlier version.
+RETIRED_NAMES = {
+    "role": {
+        "government": "role: party with group: government",
+        "opposition": "role: party with group: opposition",
+    },
+    "format": {"opposition_unification": "format: unification"},
+}
+
+Role = Literal["party", "guarantor", "mediator", "observer"]
 Format = Literal[
-    "guarantors_meeting", "proximity_talks", "face_to_face", "opposition_unification", "congress"
+    "face_to_face",
+    "proximity_talks",
+    "guarantors_meeting",
+    "unification",
+    "congress",
+    "ratification",
 ]
-Track = Literal["astana", "geneva", "opposition", "congress", "ministerial"]
 Confidence = Literal["high", "medium", "low"]
 
 #: Fields of an actor that hold calibrated numbers, and so need a ``sources`` entry.
@@ -73,7 +150,10 @@ class Actor(Frozen):
 
     id: Identifier
     name: Text
-    role: Role
+    role: Role = Field(description="What the actor does in a round: see ROLE_BEHAVIOUR.")
+    group: str = Field(
+        default="", description="A free label for display (government, opposition, ...)."
+    )
     capability: Unit
     positions: dict[Identifier, Scale]
     salience: dict[Identifier, Unit]
@@ -85,13 +165,36 @@ class Actor(Frozen):
     description: str = ""
     sources: dict[str, Evidence] = Field(default_factory=dict)
 
+    @field_validator("role", mode="before")
+    @classmethod
+    def _no_retired_role(cls, value: object) -> object:
+        return _refuse_retired("role", value, ROLES)
+
+
+def _refuse_retired(field: str, value: object, valid: tuple[str, ...]) -> object:
+    if isinstance(value, str) and value in RETIRED_NAMES[field]:
+        choices = ", ".join(repr(v) for v in valid)
+        raise ValueError(
+            f"expected one of {choices}; found {value!r}, a retired name: write "
+            f"{RETIRED_NAMES[field][value]}"
+        )
+    return value
+
+
+class Track(Frozen):
+    """A line of meetings that runs in parallel with the others (a venue, a mediator's process)."""
+
+    id: Identifier
+    name: Text = Field(description="The display name, used in figures and reports.")
+    description: str = ""
+
 
 class Round(Frozen):
     """A scheduled meeting. When it actually happens, and what it agrees, are for the model."""
 
     id: Identifier
     name: Text
-    track: Track
+    track: Identifier = Field(description="The id of one of the scenario's declared tracks.")
     planned_date: dt.date
     days: Annotated[int, Field(strict=True, ge=1, le=60)] = 1
     venue: Text
@@ -102,6 +205,11 @@ class Round(Frozen):
     signatories: list[Identifier] | Literal["attendees"] = "attendees"
     description: str = ""
     sources: list[Text] = Field(default_factory=list)
+
+    @field_validator("format", mode="before")
+    @classmethod
+    def _no_retired_format(cls, value: object) -> object:
+        return _refuse_retired("format", value, FORMATS)
 
 
 class Change(Frozen):
@@ -202,6 +310,9 @@ class Scenario(Frozen):
         default=None, description="Path (relative to the file) of the recorded history to compare."
     )
     model: ModelParams = Field(default_factory=ModelParams)
+    tracks: list[Track] = Field(
+        default_factory=list, description="The tracks rounds may name, in display order."
+    )
     issues: Annotated[list[Issue], Field(min_length=1)]
     actors: Annotated[list[Actor], Field(min_length=2)]
     schedule: Annotated[list[Round], Field(min_length=1)]
@@ -212,6 +323,9 @@ class Scenario(Frozen):
 
     def actor_ids(self) -> list[str]:
         return [actor.id for actor in self.actors]
+
+    def track_ids(self) -> list[str]:
+        return [track.id for track in self.tracks]
 
     def actor(self, actor_id: str) -> Actor:
         for actor in self.actors:

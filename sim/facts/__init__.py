@@ -1,0 +1,42 @@
+"""Observable facts of a round, each defined once (see ``base.Fact``), and what reads them."""
+
+from .base import DELAY_MATCH_DAYS, DELAY_SCALE_DAYS, Fact, RoundContext, Value, contexts
+from .compare import (
+    FactKey,
+    Forecast,
+    RecordedFact,
+    RoundMatch,
+    forecast_runs,
+    match_run,
+    nothing_agreed,
+    recorded_facts,
+    repeat_last,
+    run_values,
+    scored_facts,
+)
+from .ensemble import EnsembleRow, ensemble_rows
+from .registry import FACTS, fact
+
+__all__ = [
+    "DELAY_MATCH_DAYS",
+    "DELAY_SCALE_DAYS",
+    "EnsembleRow",
+    "FACTS",
+    "Fact",
+    "FactKey",
+    "Forecast",
+    "RecordedFact",
+    "RoundContext",
+    "RoundMatch",
+    "Value",
+    "contexts",
+    "ensemble_rows",
+    "fact",
+    "forecast_runs",
+    "match_run",
+    "nothing_agreed",
+    "recorded_facts",
+    "repeat_last",
+    "run_values",
+    "scored_facts",
+]
