@@ -8,21 +8,17 @@ rejected.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
+from .context import RunContext
 from .scenario import Actor
-
-if TYPE_CHECKING:
-    from .model import NegotiationModel
 
 
 class Negotiator(mesa.Agent):
     """One party to the talks: a state, a delegation, a grouping or the UN envoy."""
 
-    def __init__(self, model: NegotiationModel, spec: Actor, index: int):
+    def __init__(self, model: RunContext, spec: Actor, index: int):
         super().__init__(model)
         self.actor_id = spec.id
         self.name = spec.name

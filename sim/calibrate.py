@@ -40,6 +40,7 @@ from .scenario.loader import validation_problems
 from .scenario.located import Located, load_located
 from .scenario.schema import Frozen, Identifier, Text
 from .scoring import Score, score_runs
+from .streams import Seed
 
 Key = str | int
 
@@ -253,7 +254,7 @@ def _dotted(target: Sequence[Key]) -> str:
 # --- the objective --------------------------------------------------------------------------
 
 
-def ensemble_score(scenario: Scenario, history: History, seeds: Sequence[int]) -> Score:
+def ensemble_score(scenario: Scenario, history: History, seeds: Sequence[Seed]) -> Score:
     """The record scored against each seed's run; the loss of each fact averaged over seeds."""
     return score_runs(
         [simulate(scenario, seed, narrate=False) for seed in seeds], scenario, history
@@ -272,7 +273,7 @@ class Objective:
     targets: tuple[tuple[tuple[Key, ...], ...], ...]
     history: History
     training: tuple[str, ...]
-    seeds: tuple[int, ...]
+    seeds: tuple[np.random.SeedSequence, ...]
 
     def scenario_at(self, x: Sequence[float]) -> Scenario:
         data = copy.deepcopy(self.base)
@@ -403,7 +404,7 @@ def backtest(
     spec: FitSpec, scenario: Scenario, fitted: Scenario | None, history: History
 ) -> list[Contender]:
     """The fitted model, the model as written, and two naive baselines, on both sets of rounds."""
-    seeds = ensemble_seeds(spec.seed + 1, spec.report_seeds)  # fresh seeds, not the fitting ones
+    seeds = ensemble_seeds(spec.seed, spec.report_seeds, purpose=1)  # not the fitting ones
     contenders = []
     candidates = [("fitted model", fitted), ("uncalibrated model", scenario)]
     for name, candidate in candidates:

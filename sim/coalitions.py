@@ -10,18 +10,15 @@ tolerates little: actor i accepts a clause within 100 (1 - r_i) / s_ij points of
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .context import RunContext
 from .runlog import Event
-
-if TYPE_CHECKING:
-    from .model import NegotiationModel
 
 
 def coalition_event(
-    model: NegotiationModel,
+    model: RunContext,
     round_id: str,
     date: dt.date,
     agenda: np.ndarray,

@@ -2,7 +2,8 @@
 
 The model holds positions, saliences and capabilities as numpy arrays (actors x issues), in the
 order of the actors' ids, so that reordering the scenario file changes nothing. One ``step`` plays
-the next round to meet. All randomness comes from ``self.rng``, seeded from the scenario.
+the next round to meet. All randomness comes from ``self.streams``: one named stream per random
+phase, spawned from one ``SeedSequence`` (see ``sim.streams``); Mesa's own ``rng`` is one of them.
 
 Tracks (Astana, Geneva, the opposition's meetings...) run in parallel: within a track rounds keep
 their order and a round cannot start before the previous one ended; across tracks, rounds are
@@ -23,18 +24,20 @@ from .agents import Negotiator
 from .protocols import protocol
 from .rounds import expected_agreement, play_round, postponement_event
 from .runlog import Event, RunLog
-from .scenario import Change, Round, Scenario, Shock
+from .scenario import Actor, Change, Round, Scenario, Shock
 from .scenario.schema import ROLE_BEHAVIOUR
+from .streams import Seed, Streams, member_seeds
 
 
 class NegotiationModel(mesa.Model):
     """A multilateral negotiation over a schedule of rounds, for one scenario and one seed."""
 
-    def __init__(self, scenario: Scenario, seed: int | None = None, narrate: bool = True):
+    def __init__(self, scenario: Scenario, seed: Seed | None = None, narrate: bool = True):
         """``narrate=False`` keeps the decisions in the log (who came, walked out, postponed,
-        what was agreed) but not a sentence per vote and per move: for sweeps and fitting."""
-        seed = scenario.seed if seed is None else seed
-        super().__init__(rng=np.random.default_rng(seed))
+        what was agreed) but not a sentence per vote and per move: for sweeps and fitting.
+        ``seed`` is an integer or an ensemble member's ``SeedSequence``."""
+        self.streams = Streams.from_seed(scenario.seed if seed is None else seed)
+        super().__init__(rng=self.streams.mesa)
         # Not ``self.scenario``: Mesa 3.5 reserves that name for its own scenario objects.
         self.spec = scenario
         self.narrate = narrate
@@ -46,6 +49,32 @@ class NegotiationModel(mesa.Model):
         self.issue_index = {issue: j for j, issue in enumerate(self.issue_ids)}
         self.issue_names = {issue.id: issue.name for issue in scenario.issues}
         self.actor_index = {actor: i for i, actor in enumerate(self.actor_ids)}
+        self._load_arrays(actors)
+        self.negotiators = [Negotiator(self, a, i) for i, a in enumerate(actors)]
+        self.actor_names: tuple[str, ...] = tuple(a.name for a in actors)
+        self.protocol = protocol(self.params.protocol)
+        self.schedule_rounds = list(scenario.schedule)
+        self.pending_shocks: list[Shock] = sorted(scenario.shocks, key=lambda s: s.date)
+        self.date = min([scenario.schedule[0].planned_date] + [s.date for s in self.pending_shocks])
+        self.log_ = RunLog(
+            scenario.name,
+            self.streams.entropy,
+            self.actor_ids,
+            self.issue_ids,
+            spawn_key=self.streams.spawn_key,
+        )
+        # Per track, the schedule indices still to play, in order; the heap holds each track's
+        # next round as (date it would meet, schedule index, postponements so far).
+        self._track_queue: dict[str, list[int]] = {}
+        for index, round_ in enumerate(self.schedule_rounds):
+            self._track_queue.setdefault(round_.track, []).append(index)
+        self._ready: list[tuple[dt.date, int, int]] = []
+        for queue in self._track_queue.values():
+            self._enqueue(queue.pop(0), not_before=None)
+        self.running = bool(self._ready)
+
+    def _load_arrays(self, actors: Sequence[Actor]) -> None:
+        """The actors' numbers as arrays, one row per actor in id order."""
         self.positions = np.array(
             [[a.positions[j] for j in self.issue_ids] for a in actors], dtype=float
         )
@@ -63,22 +92,6 @@ class NegotiationModel(mesa.Model):
         self.moves = np.array([r.moves for r in roles], dtype=bool)
         self.may_walk_out = np.array([r.may_walk_out for r in roles], dtype=bool)
         self.guarantees = np.array([r.guarantees for r in roles], dtype=bool)
-        self.negotiators = [Negotiator(self, a, i) for i, a in enumerate(actors)]
-        self.actor_names: tuple[str, ...] = tuple(a.name for a in actors)
-        self.protocol = protocol(self.params.protocol)
-        self.schedule_rounds = list(scenario.schedule)
-        self.pending_shocks: list[Shock] = sorted(scenario.shocks, key=lambda s: s.date)
-        self.date = min([scenario.schedule[0].planned_date] + [s.date for s in self.pending_shocks])
-        self.log_ = RunLog(scenario.name, seed, self.actor_ids, self.issue_ids)
-        # Per track, the schedule indices still to play, in order; the heap holds each track's
-        # next round as (date it would meet, schedule index, postponements so far).
-        self._track_queue: dict[str, list[int]] = {}
-        for index, round_ in enumerate(self.schedule_rounds):
-            self._track_queue.setdefault(round_.track, []).append(index)
-        self._ready: list[tuple[dt.date, int, int]] = []
-        for queue in self._track_queue.values():
-            self._enqueue(queue.pop(0), not_before=None)
-        self.running = bool(self._ready)
 
     # --- lookups ------------------------------------------------------------------------------
     @property
@@ -161,7 +174,9 @@ class NegotiationModel(mesa.Model):
             self.advance_to(date)
             if postponements < self.params.max_postponements:
                 agreeable = expected_agreement(self, spec)
-                reading = agreeable + self.rng.normal(0.0, self.params.attendance_noise)
+                reading = agreeable + self.streams.postponement.normal(
+                    0.0, self.params.attendance_noise
+                )
                 if reading < self.params.postpone_threshold:
                     self.log(postponement_event(self, spec, date, agreeable))
                     later = date + dt.timedelta(days=self.params.postponement_days)
@@ -185,11 +200,11 @@ class NegotiationModel(mesa.Model):
         return self.log_
 
 
-def ensemble_seeds(seed: int, count: int) -> list[int]:
-    """``count`` run seeds drawn from one seed, the same in every process."""
-    return [int(s) for s in np.random.SeedSequence(seed).generate_state(count, dtype=np.uint32)]
+def ensemble_seeds(seed: int, count: int, purpose: int = 0) -> list[np.random.SeedSequence]:
+    """``count`` ensemble members spawned from one seed (``sim.streams.member_seeds``)."""
+    return member_seeds(seed, count, purpose)
 
 
-def simulate(scenario: Scenario, seed: int | None = None, narrate: bool = True) -> RunLog:
+def simulate(scenario: Scenario, seed: Seed | None = None, narrate: bool = True) -> RunLog:
     """Run a scenario from start to end: the one call most users need."""
     return NegotiationModel(scenario, seed, narrate).run()

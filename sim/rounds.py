@@ -19,18 +19,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import behaviour as b
 from .coalitions import coalition_event
+from .context import RunContext
 from .protocols import Bargain, Table
 from .runlog import Event, RoundOutcome
 from .scenario import Round
-
-if TYPE_CHECKING:
-    from .model import NegotiationModel
 
 Distrust = tuple[np.ndarray, np.ndarray]  # each actor's cost, and the guarantor behind it
 MOVE_REPORT_THRESHOLD = 1.0  # scale points; smaller moves are not narrated
@@ -46,9 +43,7 @@ class Seats:
     explicit_signatories: np.ndarray | None
 
 
-def play_round(
-    model: NegotiationModel, spec: Round, date: dt.date, postponements: int
-) -> RoundOutcome:
+def play_round(model: RunContext, spec: Round, date: dt.date, postponements: int) -> RoundOutcome:
     """Play ``spec`` on ``date`` (the model has already applied the shocks due by then)."""
     seats = _seats(model, spec)
     distrust = _distrust(model, seats)  # positions do not move until the round ends
@@ -81,6 +76,13 @@ def play_round(
     )
     _move(model, spec, seats, bargain, present, date)
 
+    decided = (attending, present, walked_out, required, accepted, agreed)
+    return _outcome(model, spec, seats, date, postponements, text, decided, distance)
+
+
+def _outcome(model, spec, seats, date, postponements, text, decided, distance) -> RoundOutcome:
+    """The round's decisions as the run log keeps them: ids, in the order of the invitation."""
+    attending, present, walked_out, required, accepted, agreed = decided
     ids = model.actor_ids
     participants = _voters(model, present, required)
     accepted_all = participants.copy()
@@ -103,7 +105,7 @@ def play_round(
     )
 
 
-def _seats(model: NegotiationModel, spec: Round) -> Seats:
+def _seats(model: RunContext, spec: Round) -> Seats:
     conveners = model.indices(spec.conveners)
     invitees = [a for a in spec.invitees if a not in spec.conveners]
     explicit = None if spec.signatories == "attendees" else model.indices(spec.signatories)
@@ -115,14 +117,14 @@ def _seats(model: NegotiationModel, spec: Round) -> Seats:
     )
 
 
-def _mask(model: NegotiationModel, indices: np.ndarray) -> np.ndarray:
+def _mask(model: RunContext, indices: np.ndarray) -> np.ndarray:
     mask = np.zeros(model.n_actors, dtype=bool)
     mask[indices] = True
     return mask
 
 
 def _table(
-    model: NegotiationModel, seats: Seats, at_table: np.ndarray, objectors: np.ndarray | None = None
+    model: RunContext, seats: Seats, at_table: np.ndarray, objectors: np.ndarray | None = None
 ) -> Table:
     """The agenda columns of the model's arrays, and who is where: what the rule sees."""
     agenda = seats.agenda
@@ -142,27 +144,25 @@ def _table(
     )
 
 
-def _foreseen_text(model: NegotiationModel, seats: Seats) -> np.ndarray:
+def _foreseen_text(model: RunContext, seats: Seats) -> np.ndarray:
     """The text the conveners foresee if every invitee comes, under the scenario's rule."""
     everyone = _mask(model, seats.invited)
     required = _expected_signatories(model, seats, everyone)
     return model.protocol.forecast(_table(model, seats, everyone, _mask(model, required)))
 
 
-def _expected_signatories(
-    model: NegotiationModel, seats: Seats, at_table: np.ndarray
-) -> np.ndarray:
+def _expected_signatories(model: RunContext, seats: Seats, at_table: np.ndarray) -> np.ndarray:
     if seats.explicit_signatories is not None:
         return seats.explicit_signatories
     return np.flatnonzero(at_table & model.consents)
 
 
-def _voters(model: NegotiationModel, present: np.ndarray, required: np.ndarray) -> np.ndarray:
+def _voters(model: RunContext, present: np.ndarray, required: np.ndarray) -> np.ndarray:
     """Who votes on the text: those present whose role consents, and any required signatory."""
     return present & (model.consents | _mask(model, required))
 
 
-def expected_agreement(model: NegotiationModel, spec: Round) -> float:
+def expected_agreement(model: RunContext, spec: Round) -> float:
     """The share of agenda clauses the conveners expect every required signatory to accept.
 
     They foresee the text that all invitees would produce and read the share with some noise;
@@ -178,9 +178,7 @@ def expected_agreement(model: NegotiationModel, spec: Round) -> float:
     return float(b.accepts(utility, model.reservation[required]).all(axis=0).mean())
 
 
-def postponement_event(
-    model: NegotiationModel, spec: Round, date: dt.date, agreeable: float
-) -> Event:
+def postponement_event(model: RunContext, spec: Round, date: dt.date, agreeable: float) -> Event:
     return Event(
         date,
         "postponed",
@@ -193,7 +191,7 @@ def postponement_event(
 
 
 def _attendance(
-    model: NegotiationModel, spec: Round, seats: Seats, distrust: Distrust, date: dt.date
+    model: RunContext, spec: Round, seats: Seats, distrust: Distrust, date: dt.date
 ) -> np.ndarray:
     """Conveners come; each invitee comes when the expected text beats staying away."""
     params = model.params
@@ -208,7 +206,7 @@ def _attendance(
         params.patron_attendance_pull * patron_there * model.capability[np.maximum(model.patron, 0)]
     )
     distrust, guarantor = distrust
-    noise = model.rng.normal(0.0, params.attendance_noise, size=model.n_actors)
+    noise = model.streams.attendance.normal(0.0, params.attendance_noise, size=model.n_actors)
     attending = everyone & (expected + pull - distrust + noise >= model.reservation)
     attending[seats.conveners] = True
     for i in seats.invited:
@@ -232,7 +230,7 @@ def _attendance(
 
 
 def _negotiate(
-    model: NegotiationModel,
+    model: RunContext,
     spec: Round,
     seats: Seats,
     attending: np.ndarray,
@@ -257,6 +255,12 @@ def _negotiate(
     distrust, guarantor = distrust
     can_leave = attending & ~_mask(model, seats.conveners) & model.may_walk_out
     walked_out = can_leave & (worth - distrust < model.reservation - params.walkout_margin)
+    _narrate_walkouts(model, spec, walked_out, worth, distrust, guarantor, date)
+    return bargain, attending & ~walked_out, walked_out
+
+
+def _narrate_walkouts(model, spec, walked_out, worth, distrust, guarantor, date) -> None:
+    """One ``walked_out`` event per leaver (always told: a walk-out is a decision of record)."""
     for i in np.flatnonzero(walked_out):
         agent = model.negotiator(i)
         model.log(
@@ -265,7 +269,7 @@ def _negotiate(
                 "walked_out",
                 agent.explain_walkout(
                     float(worth[i]),
-                    params.walkout_margin,
+                    model.params.walkout_margin,
                     float(distrust[i]),
                     model.negotiator(guarantor[i]).name,
                 ),
@@ -274,10 +278,9 @@ def _negotiate(
                 value=float(worth[i] - distrust[i]),
             )
         )
-    return bargain, attending & ~walked_out, walked_out
 
 
-def _distrust(model: NegotiationModel, seats: Seats) -> Distrust:
+def _distrust(model: RunContext, seats: Seats) -> Distrust:
     """What lending its name to a deal guaranteed by adversaries costs each actor.
 
     The guarantors are the seated actors whose role guarantees (``guarantor``); the cost is
@@ -290,7 +293,7 @@ def _distrust(model: NegotiationModel, seats: Seats) -> Distrust:
     return model.params.guarantor_distrust * distance, furthest
 
 
-def _full_text(model: NegotiationModel, seats: Seats, text: np.ndarray) -> np.ndarray:
+def _full_text(model: RunContext, seats: Seats, text: np.ndarray) -> np.ndarray:
     """The text as a vector over all issues (off-agenda issues hold no clause: NaN)."""
     full = np.full(model.n_issues, np.nan)
     full[seats.agenda] = text
@@ -343,12 +346,21 @@ def _move(model, spec, seats, bargain: Bargain, present, date) -> None:
     A rule that moves positions itself (the expected-utility model's challenges) replaces the
     concession and the pressure; the patrons' pull and the noise apply under every rule.
     """
-    params = model.params
-    text = bargain.text
     movers = present & model.moves
     if not movers.any():
         return
     before = model.positions.copy()
+    positions, pull = _moved_positions(model, seats, bargain, movers)
+    model.positions[:] = positions
+    if model.narrate:
+        _narrate_moves(model, spec, seats, bargain.text, movers, before, pull, date)
+
+
+def _moved_positions(
+    model: RunContext, seats: Seats, bargain: Bargain, movers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The positions after the round's moves, and each actor's pull toward its patron."""
+    params = model.params
     positions = model.positions.copy()
     agenda = seats.agenda
     if bargain.positions is None:
@@ -356,7 +368,7 @@ def _move(model, spec, seats, bargain: Bargain, present, date) -> None:
         positions[np.ix_(movers, agenda)] = b.concede(
             positions[np.ix_(movers, agenda)],
             model.salience[np.ix_(movers, agenda)],
-            text,
+            bargain.text,
             rate[movers],
         )
         in_room = movers  # observers watch; they do not press
@@ -378,16 +390,19 @@ def _move(model, spec, seats, bargain: Bargain, present, date) -> None:
         params.patron_pull,
         params.pressure_rate,
     )
-    noise = model.rng.normal(0.0, params.position_noise, size=positions.shape)
+    noise = model.streams.moves.normal(0.0, params.position_noise, size=positions.shape)
     positions[movers] = np.clip(moved + noise[movers], 0.0, 100.0)
-    model.positions[:] = positions
-    if not model.narrate:
-        return
-    for i in np.flatnonzero(movers & has_patron):
+    return positions, pull
+
+
+def _narrate_moves(model, spec, seats, text, movers, before, pull, date) -> None:
+    """The patrons' pull, then each move of at least ``MOVE_REPORT_THRESHOLD``, in words."""
+    positions = model.positions
+    for i in np.flatnonzero(movers & (model.patron >= 0)):
         _narrate_patron_pull(model, spec, int(i), pull[i], date)
     for i in np.flatnonzero(movers):
         agent = model.negotiator(i)
-        for k, j in enumerate(agenda):
+        for k, j in enumerate(seats.agenda):
             if abs(positions[i, j] - before[i, j]) >= MOVE_REPORT_THRESHOLD:
                 issue = model.issue_ids[j]
                 model.log(

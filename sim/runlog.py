@@ -72,6 +72,8 @@ class RunLog:
     capability: list[np.ndarray] = field(default_factory=list)
     reservation: list[np.ndarray] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # The run's place in its ensemble: () for a run of ``seed`` itself (``sim.streams``).
+    spawn_key: tuple[int, ...] = ()
 
     def position_array(self) -> np.ndarray:
         """Positions as (rounds x actors x issues), as each actor brought them to the round."""

@@ -91,11 +91,15 @@ def test_key_outcomes_of_the_seeded_run(baseline):
     agreed = {o.round_id: set(o.agreed_issues) for o in baseline.rounds}
     assert agreed["astana_1"] == {"ceasefire", "terrorist_list"}
     assert agreed["astana_4"] == {"ceasefire", "humanitarian"}
-    assert agreed["riyadh_1"] == set()
+    # Seed 7 since the named random streams (sim.streams): every delegation comes to Riyadh and
+    # to Geneva 4 (in 15 of 30 seeds nobody stays away from either), and Riyadh agrees the
+    # constitutional track, as in 30 of 30 seeds.
+    assert agreed["riyadh_1"] == {"constitution"}
+    assert agreed["geneva_4"] == {"constitution", "terrorist_list"}
     assert agreed["sochi_congress"] == {"constitution"}
     assert not any("transition" in agreed[f"geneva_{n}"] for n in range(4, 9))
-    assert baseline.outcome("riyadh_1").stayed_away == ("moscow_platform",)
-    assert baseline.outcome("geneva_4").stayed_away == ("hnc",)
+    assert baseline.outcome("riyadh_1").stayed_away == ()
+    assert baseline.outcome("geneva_4").stayed_away == ()
 
 
 def test_robust_outcomes_across_seeds(flagship):

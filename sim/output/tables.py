@@ -174,6 +174,7 @@ def summary(
         "scenario": scenario.name,
         "scenario_hash": scenario_hash(scenario),
         "seed": log.seed,
+        "random_streams": {"entropy": log.seed, "spawn_key": list(log.spawn_key)},
         "outcomes": outcomes,
     }
     if history is not None and history_bytes is not None:

@@ -120,6 +120,9 @@ class AlternatingOffers(Protocol):
     citation = "Zeuthen (1930); Harsanyi (1956), Econometrica 24(2): 144-157"
 
     def negotiate(self, table: Table) -> Bargain:
+        """Opening offers, then Zeuthen's turns until one side's offer suits the other or the
+        offers run out. Over 40 lines because the bargain reads best as one story: the opening,
+        the turns and the two endings (settled, deadlocked), each told as a step."""
         pair = principals(table)
         if pair is None:
             text = compromise_text(table)
@@ -139,24 +142,7 @@ class AlternatingOffers(Protocol):
             if settled is not None:
                 steps.append(Step("settled", settled[1]))
                 return Bargain(settled[0], tuple(steps))
-            risks = {
-                i: float(
-                    risk(
-                        worth(table, i, offers[i])[0],
-                        worth(table, i, offers[k])[0],
-                        table.reservation[i],
-                    )
-                )
-                for i, k in ((a, b), (b, a))
-            }
-            conceding = [i for i, k in ((a, b), (b, a)) if risks[i] <= risks[k] + EPS]
-            moved = {}
-            limit = 0.5 if len(conceding) == 2 else 1.0
-            for i in conceding:
-                k = b if i == a else a
-                new = concession(table, i, k, offers[i], offers[k], limit)
-                if new is not None:
-                    moved[i] = new
+            risks, moved = self._concessions(table, a, b, offers)
             if not moved:
                 ending = "the side whose turn it was to concede could not without walking away"
                 break
@@ -180,6 +166,30 @@ class AlternatingOffers(Protocol):
         )
         steps.append(Step("deadlocked", words))
         return Bargain(text, tuple(steps))
+
+    @staticmethod
+    def _concessions(table: Table, a: int, b: int, offers: dict) -> tuple[dict, dict]:
+        """Zeuthen's turn: each side's risk, and the new offer of each side whose turn it is to
+        concede (the side with the smaller risk, or both when the risks are equal)."""
+        risks = {
+            i: float(
+                risk(
+                    worth(table, i, offers[i])[0],
+                    worth(table, i, offers[k])[0],
+                    table.reservation[i],
+                )
+            )
+            for i, k in ((a, b), (b, a))
+        }
+        conceding = [i for i, k in ((a, b), (b, a)) if risks[i] <= risks[k] + EPS]
+        moved = {}
+        limit = 0.5 if len(conceding) == 2 else 1.0
+        for i in conceding:
+            k = b if i == a else a
+            new = concession(table, i, k, offers[i], offers[k], limit)
+            if new is not None:
+                moved[i] = new
+        return risks, moved
 
     @staticmethod
     def _settled(table: Table, a: int, b: int, offers: dict) -> tuple[np.ndarray, str] | None:

@@ -26,6 +26,18 @@ import numpy as np
 from .base import Bargain, Protocol, Step, Table
 
 OFFER_KINDS = ("confrontation", "compromise", "capitulation")  # most compelling first
+# Two positions closer than this share of the issue's range stand together: an actor approaches
+# another's position geometrically and would otherwise never reach it exactly, so that answers
+# on a rescaled scale parted with the rounding of the last bits.
+TOGETHER = 1e-6
+# Expected utilities (on the model's scale of -4 to 4) closer than this are equal when an
+# offer's kind is decided: a kind is not chosen by rounding noise.
+EU_TIE = 1e-9
+
+
+def together(x: np.ndarray, span: float) -> np.ndarray:
+    """[i, j]: whether i and j stand within ``TOGETHER`` of the range of each other."""
+    return np.abs(x[:, None] - x[None, :]) <= TOGETHER * span
 
 
 def weighted_median(x: np.ndarray, weights: np.ndarray) -> float:
@@ -75,7 +87,7 @@ def success_probability(
         np.maximum(gain, 0.0, out=gain)
         support += np.tensordot(weight[block], gain, axes=1)
     p = support / total if total > 0 else np.zeros_like(support)
-    return np.where(x[:, None] == x[None, :], 0.0, p)
+    return np.where(together(x, span), 0.0, p)
 
 
 def _u(base: np.ndarray, r: np.ndarray | float) -> np.ndarray:
@@ -165,20 +177,29 @@ class Offer:
 
 
 def classify_offers(
-    own: np.ndarray, theirs: np.ndarray, x: np.ndarray
+    own: np.ndarray, theirs: np.ndarray, x: np.ndarray, span: float | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each pair's offer from the receiver's (row's) view: its kind (0 confrontation, 1
     compromise, 2 capitulation, 3 none) and the position it would move the receiver to.
 
     With a = own[i, j] and b = theirs[i, j]: a confrontation i expects to lose if b > a > 0;
     a compromise if b > 0 > a and b > |a| (i moves |a/b| of the way to j); a capitulation if
-    b > 0 > a and b < |a|. Nothing passes between actors who stand together.
+    b > 0 > a and b < |a|. Nothing passes between actors who stand together (within
+    ``TOGETHER`` of ``span``, the issue's range; of the positions' own range if not given), and
+    every comparison of utilities leaves a margin of ``EU_TIE``.
     """
     a, b = own, theirs
-    apart = x[:, None] != x[None, :]
-    weaker = (b > 0) & (a < 0)
+    if span is None:
+        span = float(x.max() - x.min()) if x.size else 0.0
+    apart = ~together(x, span)
+    e = EU_TIE
+    weaker = (b > e) & (a < -e)
     kinds = np.select(
-        [apart & (b > a) & (a > 0), apart & weaker & (b > -a), apart & weaker & (b < -a)],
+        [
+            apart & (b > a + e) & (a > e),
+            apart & weaker & (b > -a + e),
+            apart & weaker & (b < -a - e),
+        ],
         [0, 1, 2],
         default=3,
     )
@@ -199,7 +220,7 @@ def challenge_round(
     r = risk_exponents(x, c, s, span, median, q, t)
     p = success_probability(x, c, s, r, span)
     own, theirs = perceived_challenges(x, s, p, r, span, median, q, t)
-    kinds, targets = classify_offers(own, theirs, x)
+    kinds, targets = classify_offers(own, theirs, x, span)
     best_kind = kinds.min(axis=1)
     move = np.where(kinds == best_kind[:, None], np.abs(targets - x[:, None]), np.inf)
     proposer = np.argmin(move, axis=1)
@@ -219,6 +240,14 @@ def challenge_round(
             )
         )
     return new, taken
+
+
+def _cycles(history: list[np.ndarray], span: float) -> bool:
+    """Whether the last positions are back where they stood two rounds before, having moved."""
+    tolerance = TOGETHER * span
+    back = np.all(np.abs(history[-1] - history[-3]) <= tolerance)
+    moved = np.any(np.abs(history[-1] - history[-2]) > tolerance)
+    return bool(back and moved)
 
 
 class ExpectedUtility(Protocol):
@@ -243,26 +272,23 @@ class ExpectedUtility(Protocol):
         )
 
     def negotiate(self, table: Table) -> Bargain:
-        params = table.params
         who = np.flatnonzero(table.drafting)
         positions = table.positions.copy()
         if who.size == 0:
             text = table.fallback()
             return Bargain(text, (Step("proposed", f"Nobody bargained: {table.describe(text)}."),))
         steps = []
-        c = table.capability[who]
+        cycles = {}
         for k in range(positions.shape[1]):
-            s = table.salience[who, k]
-            x = positions[who, k].copy()
-            span = float(x.max() - x.min())
-            if span <= 0:
-                continue  # all agree: nothing to challenge
-            for _ in range(params.challenge_rounds):
-                before = x
-                x, offers = challenge_round(x, c, s, span, params.eu_q, params.eu_t)
-                steps += [self._step(table, who, k, offer, before) for offer in offers]
+            x, issue_steps, previous = self._challenges(table, who, k, positions[who, k])
             positions[who, k] = x
+            steps += issue_steps
+            if previous is not None:
+                cycles[k] = previous
         text = self._medians(table, positions, who)
+        weights = table.capability[who, None] * table.salience[who]
+        for k, previous in cycles.items():  # a cycling issue: the middle of its two states
+            text[k] = 0.5 * (text[k] + weighted_median(previous, weights[:, k]))
         conveners = table.names(np.flatnonzero(table.conveners))
         steps.append(
             Step(
@@ -272,6 +298,40 @@ class ExpectedUtility(Protocol):
             )
         )
         return Bargain(text, tuple(steps), positions)
+
+    @classmethod
+    def _challenges(
+        cls, table: Table, who: np.ndarray, k: int, start: np.ndarray
+    ) -> tuple[np.ndarray, list[Step], np.ndarray | None]:
+        """``challenge_rounds`` rounds on issue ``k``: the positions, the steps, and, if the
+        positions fell into a two-round cycle (back within ``TOGETHER`` of where they stood two
+        rounds before, having moved in between), the positions of the cycle's other state."""
+        params = table.params
+        c, s, x = table.capability[who], table.salience[who, k], start.copy()
+        span = float(x.max() - x.min())
+        steps: list[Step] = []
+        if span <= 0:
+            return x, steps, None  # all agree: nothing to challenge
+        history = [x]
+        for _ in range(params.challenge_rounds):
+            x, offers = challenge_round(history[-1], c, s, span, params.eu_q, params.eu_t)
+            steps += [cls._step(table, who, k, offer, history[-1]) for offer in offers]
+            history.append(x)
+            if len(history) >= 3 and _cycles(history, span):
+                steps.append(cls._cycle_step(table, k, history, len(history) - 1, c * s))
+                return x, steps, history[-2]
+        return x, steps, None
+
+    @staticmethod
+    def _cycle_step(table: Table, k: int, history: list, rounds: int, w: np.ndarray) -> Step:
+        issue = table.issue_ids[k]
+        a, b = weighted_median(history[-1], w), weighted_median(history[-2], w)
+        words = (
+            f"On {issue} the positions fell into a two-round cycle after {rounds} rounds of "
+            f"challenges: the weighted median alternated between {b:.0f} and {a:.0f}; the "
+            f"challenges stopped and the text is read as the middle, {0.5 * (a + b):.0f}."
+        )
+        return Step("cycled", words, issue=issue)
 
     @staticmethod
     def _step(table: Table, who: np.ndarray, k: int, offer: Offer, before: np.ndarray) -> Step:
