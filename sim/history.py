@@ -6,7 +6,6 @@ sees it: a simulated outcome cannot be copied from the history it is judged agai
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 
@@ -17,7 +16,7 @@ from .scenario import Scenario, ScenarioError
 from .scenario.errors import Problem
 from .scenario.loader import validation_problems
 from .scenario.located import load_located
-from .scenario.schema import Frozen, Identifier, Text
+from .scenario.schema import Date, Frozen, Identifier, Text
 
 
 class RecordedEvent(Frozen):
@@ -25,7 +24,7 @@ class RecordedEvent(Frozen):
 
     round: Identifier
     took_place: bool = True
-    actual_date: dt.date | None = None
+    actual_date: Date | None = None  # the range and strictness of scenario dates
     delay_days: int | None = None
     attended: list[Identifier] | None = None
     stayed_away: list[Identifier] | None = None

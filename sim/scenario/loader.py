@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .checks import cross_checks
 from .errors import Path, Problem, ScenarioError, describe
-from .located import Located
+from .located import Located, file_problem
 from .merge import load_with_extends
 from .schema import Scenario
 
@@ -47,8 +48,10 @@ def load_scenario(path: str | FsPath) -> LoadedScenario:
     located = load_with_extends(file, str(path))
     scenario = validate(located)
     history = _history_path(located, scenario)
-    if history is not None and not history.is_file():
-        what = "a directory" if history.is_dir() else "no such file"
+    what = file_problem(history) if history is not None and scenario.history else None
+    if history is not None and not scenario.history:
+        what = "an empty path"
+    if what is not None:
         raise ScenarioError(
             [
                 Problem(
@@ -175,6 +178,11 @@ def _problem(located: Located, error: dict, root: type[BaseModel]) -> Problem:
         message = f"expected {word} {bound} {what}; found {size}"
     elif kind == "value_error":
         message = str(error["msg"]).removeprefix("Value error, ")
+    elif kind in ("float_type", "float_parsing") and _looks_like_number(found):
+        message = (
+            f"expected a number; found the text {found!r} (YAML 1.1 reads an exponent only "
+            f"with a dot and a sign: write {_yaml_number(found)})"
+        )
     elif kind in _KINDS:
         if "[key]" in loc:
             message = f"expected the key to be {_KINDS[kind]}; found {describe(path[-1])}"
@@ -183,6 +191,27 @@ def _problem(located: Located, error: dict, root: type[BaseModel]) -> Problem:
     else:
         message = f"{error['msg']}; found {describe(found)}"
     return Problem(where, path, message)
+
+
+_EXPONENT = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)[eE][-+]?\d+$")
+
+
+def _looks_like_number(found: object) -> bool:
+    """Text in exponent form that YAML 1.2 would read as a number and PyYAML (YAML 1.1) not."""
+    return isinstance(found, str) and bool(_EXPONENT.match(found.strip()))
+
+
+def _yaml_number(text: str) -> str:
+    """How to write ``1e-3`` so that YAML reads a number: ``1.0e-3`` or ``0.001``."""
+    value = float(text)
+    mantissa, _, exponent = text.lower().partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    if exponent and exponent[0] not in "+-":
+        exponent = "+" + exponent
+    exact = f"{mantissa}e{exponent}" if exponent else mantissa
+    plain = repr(value)
+    return exact if "e" in plain or plain == exact else f"{exact} or {plain}"
 
 
 def _strip_union_tags(path: Path, data: object) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 Identifier = Annotated[str, Field(strict=True, pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, Field(strict=True, min_length=1)]
@@ -20,6 +20,34 @@ Scale = Annotated[float, Field(strict=True, ge=0.0, le=100.0)]
 Unit = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
 Rate = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(strict=True, ge=0.0)]
+
+EARLIEST_DATE = dt.date(1800, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
+"""Dates a scenario or a record may hold. The clock adds up to 20 postponements of a year and a
+meeting's days to a planned date, and the figures convert dates to floats: this range keeps both
+far from the limits of ``datetime`` (year 9999) and of matplotlib."""
+
+
+def _date_only(value: object) -> object:
+    """A date is a YAML date or an ISO text; a bare number is not (pydantic would read it as a
+    Unix timestamp)."""
+    if isinstance(value, dt.datetime):
+        return value  # pydantic explains a date with a time
+    if isinstance(value, dt.date | str):
+        return value
+    kind = "a boolean" if isinstance(value, bool) else f"{value!r}"
+    raise ValueError(f"expected a date (YYYY-MM-DD); found {kind}")
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(
+            f"expected a date from {EARLIEST_DATE} to {LATEST_DATE}; found {value.isoformat()}"
+        )
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_only), AfterValidator(_date_in_range)]
 
 ROLES = ("guarantor", "government", "opposition", "mediator", "observer")
 FORMATS = (
@@ -92,7 +120,7 @@ class Round(Frozen):
     id: Identifier
     name: Text
     track: Track
-    planned_date: dt.date
+    planned_date: Date
     days: Annotated[int, Field(strict=True, ge=1, le=60)] = 1
     venue: Text
     format: Format
@@ -145,7 +173,7 @@ class Shock(Frozen):
 
     id: Identifier
     name: Text
-    date: dt.date
+    date: Date
     description: str = ""
     effects: Annotated[list[Effect], Field(min_length=1)]
     sources: list[Evidence] = Field(default_factory=list)
