@@ -121,6 +121,15 @@ def run(
         )
     loaded = _load(scenario, seed)
     history, history_bytes = _load_history(loaded)
+    seed_used = loaded.scenario.seed
+    if out == "":
+        _fail("error: --out: expected a directory to write; found an empty path")
+    target = (
+        Path(out)
+        if out is not None
+        else fresh_run_path(Path("runs"), Path(scenario).stem, seed_used)
+    )
+    _check_out(target, overwrite)  # before simulating: a refused --out wastes no work
     started = time.perf_counter()
     log = simulate(loaded.scenario)
     simulated = time.perf_counter() - started
@@ -128,9 +137,6 @@ def run(
     if ensemble > 1:
         others = ensemble_seeds(log.seed, ensemble - 1)
         logs += [simulate(loaded.scenario, s, narrate=False) for s in others]
-    target = Path(out) if out else fresh_run_path(Path("runs"), Path(scenario).stem, log.seed)
-    if target.exists() and not overwrite:
-        _fail(f"error: {target} exists already; pass --overwrite to replace it")
     files = run_files(
         log, loaded.scenario, history, history_bytes, figures=not no_figures, ensemble=logs
     )
@@ -139,13 +145,27 @@ def run(
     except RunDirExists as exc:
         _fail(f"error: {exc}")
     except OSError as exc:
-        _fail(f"error: cannot write the run directory {target}: {exc}")
+        _fail(f"error: cannot write the run directory {target}: {exc.strerror or exc}")
     if not quiet:
         from .report import round_table
 
         click.echo(round_table(log, loaded.scenario, history))
         click.echo(f"simulated {len(log.rounds)} rounds in {simulated * 1000:.0f} ms")
     click.echo(f"wrote {target}")
+
+
+def _check_out(target: Path, overwrite: bool) -> None:
+    """Restore what an interrupted write left, then refuse a target that cannot be written."""
+    from .output.rundir import RunDirExists, check_target, recover
+
+    try:
+        for note in recover(target):
+            click.echo(note, err=True)
+        check_target(target, overwrite)
+    except RunDirExists as exc:
+        _fail(f"error: --out: {exc}")
+    except OSError as exc:
+        _fail(f"error: --out: cannot use {target}: {exc.strerror or exc}")
 
 
 @main.command()
@@ -239,14 +259,15 @@ def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> No
     from .model import ensemble_seeds
     from .output import write_file_atomically
     from .output.figures import png_bytes, protocol_comparison_figure
+    from .output.rundir import figure_refusal
 
     loaded = _load(scenario, seed)
     history, _ = _load_history(loaded)
     target = Path(figure_path or f"runs/{Path(scenario).stem}-protocols.png")
-    if target.exists() and not overwrite:
-        _fail(f"error: {target} exists already; pass --overwrite to replace it")
-    if target.exists() and not target.is_file():
-        _fail(f"error: {target} is not a file; refusing to replace it")
+    inputs = [Path(scenario)] + ([loaded.history_path] if loaded.history_path else [])
+    refusal = figure_refusal(target, overwrite, inputs)
+    if refusal:
+        _fail(f"error: --figure: {refusal}")
     results = compare_protocols(
         loaded.scenario, history, ensemble_seeds(loaded.scenario.seed, seeds)
     )
