@@ -26,10 +26,13 @@ def _fail(message: str) -> None:
 
 def _load(path: str, seed: int | None = None) -> LoadedScenario:
     try:
-        return load_scenario(path).with_seed(seed)
+        loaded = load_scenario(path).with_seed(seed)
     except ScenarioError as exc:
         _fail(f"error: invalid scenario\n{exc}")
         raise  # unreachable: _fail exits
+    for warning in loaded.warnings:
+        click.echo(warning, err=True)
+    return loaded
 
 
 def _load_history(loaded: LoadedScenario):
@@ -138,7 +141,14 @@ def run(
         others = ensemble_seeds(log.seed, ensemble - 1)
         logs += [simulate(loaded.scenario, s, narrate=False) for s in others]
     files = run_files(
-        log, loaded.scenario, history, history_bytes, figures=not no_figures, ensemble=logs
+        log,
+        loaded.scenario,
+        history,
+        history_bytes,
+        figures=not no_figures,
+        ensemble=logs,
+        history_path=loaded.history_path,
+        run_dir=target,
     )
     try:
         write_run_dir(target, files, replace=overwrite)
@@ -200,16 +210,34 @@ def sources(actor: str, scenario_path: str) -> None:
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--budget", type=click.IntRange(1), help="Override the spec's evaluation budget.")
 @click.option("--workers", type=click.IntRange(1, 64), help="Override the spec's worker count.")
-def calibrate(spec: str, budget, workers) -> None:
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Output directory (default: the spec's `output`, relative to the spec file).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace the output directory if it exists.")
+def calibrate(spec: str, budget, workers, out, overwrite: bool) -> None:
     """Fit a scenario's free parameters to the record and write the backtest report.
 
-    Ctrl-C stops the fit and keeps the best parameters found so far.
+    Ctrl-C stops the fit and keeps the best parameters found so far (exit 130); the output
+    directory is swapped in whole, so it holds the old set of files or the new one.
     """
-    from .calibrate import load_spec
-    from .calibration_run import run_calibration
-
     try:
-        loaded = load_spec(spec)
+        _calibrate(spec, budget, workers, out, overwrite)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the output directory is unchanged", err=True)
+        sys.exit(INTERRUPTED)
+
+
+def _calibrate(spec: str, budget, workers, out, overwrite: bool) -> None:
+    from .calibrate import load_spec
+    from .calibration_run import check_output, run_calibration
+    from .output.rundir import RunDirExists
+
+    if out == "":
+        _fail("error: --out: expected a directory to write; found an empty path")
+    try:
+        loaded = load_spec(spec, Path(out) if out is not None else None)
     except ScenarioError as exc:
         _fail(f"error: invalid fit spec\n{exc}")
         raise
@@ -228,9 +256,16 @@ def calibrate(spec: str, budget, workers) -> None:
             loaded.output_dir,
         )
     try:
-        result = run_calibration(loaded, click.echo)
+        check_output(loaded, overwrite, lambda note: click.echo(note, err=True))
+    except RunDirExists as exc:
+        _fail(f"error: output: {exc}")
+    try:
+        result = run_calibration(loaded, click.echo, overwrite)
     except ScenarioError as exc:
         _fail(f"error: invalid scenario or history for the fit\n{exc}")
+        raise
+    except RunDirExists as exc:
+        _fail(f"error: output: {exc}")
         raise
     if result.status != "finished":
         sys.exit(INTERRUPTED)  # what was found is written; the exit code says it is unfinished

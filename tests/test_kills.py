@@ -133,3 +133,23 @@ def test_compare_never_replaces_an_input_or_a_non_png(tmp_path):
     )
     assert result.returncode == 2 and "not a PNG" in result.stderr
     assert notes.read_text() == "mine"
+
+
+def test_the_resolved_scenario_reruns_the_same_run_against_the_same_record(tmp_path):
+    record = tmp_path / "record.yaml"
+    record.write_bytes((MINI.parent / "mini_history.yaml").read_bytes())
+    scenario = tmp_path / "s.yaml"
+    lines = MINI.read_text().splitlines(True)
+    scenario.write_text("".join(x for x in lines if not x.startswith("history:")))
+    scenario.write_text(scenario.read_text() + "history: record.yaml\n")
+    first = _cli("run", str(scenario), "--out", "a", "--no-figures", "-q", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    resolved = tmp_path / "a" / "scenario.resolved.yaml"
+    assert "history: ../record.yaml" in resolved.read_text()
+    again = _cli("run", str(resolved), "--out", "b", "--no-figures", "-q", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    for name in ("rounds.csv", "summary.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    record.write_text(record.read_text() + "\n# edited\n")
+    changed = _cli("validate", str(resolved), cwd=tmp_path)
+    assert changed.returncode == 0 and "changed since" in changed.stderr

@@ -18,14 +18,17 @@ def run_files(
     history_bytes: bytes | None = None,
     figures: bool = True,
     ensemble: list[RunLog] | None = None,
+    history_path: Path | None = None,
+    run_dir: Path | None = None,
 ) -> dict[str, bytes]:
     """Every file of a run directory, by name, as bytes.
 
     With an ``ensemble`` (runs of the same scenario on other seeds, ``log`` among them),
-    history.png shows their median and spread instead of the one run.
+    history.png shows their median and spread instead of the one run. With the record's
+    ``history_path`` and the ``run_dir`` to be written, the resolved scenario keeps the record.
     """
     files = {
-        "scenario.resolved.yaml": resolved_yaml(scenario),
+        "scenario.resolved.yaml": resolved_yaml(scenario, history_path, run_dir),
         "rounds.csv": rounds_csv(log, scenario, history),
         "positions.csv": positions_csv(log),
         "events.jsonl": events_jsonl(log),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import re
 import types
 import typing
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .checks import cross_checks
 from .errors import Path, Problem, ScenarioError, describe
-from .located import Located, file_problem
+from .located import Located, file_problem, read_input_text
 from .merge import load_with_extends
 from .schema import Scenario
 
@@ -29,6 +30,7 @@ class LoadedScenario:
     scenario: Scenario
     path: FsPath
     history_path: FsPath | None
+    warnings: tuple[str, ...] = ()
 
     def with_seed(self, seed: int | None) -> LoadedScenario:
         if seed is None:
@@ -38,7 +40,10 @@ class LoadedScenario:
                 [Problem(None, ("seed",), f"expected 0 <= seed < 2**63; found {seed}")]
             )
         return LoadedScenario(
-            self.scenario.model_copy(update={"seed": seed}), self.path, self.history_path
+            self.scenario.model_copy(update={"seed": seed}),
+            self.path,
+            self.history_path,
+            self.warnings,
         )
 
 
@@ -61,7 +66,20 @@ def load_scenario(path: str | FsPath) -> LoadedScenario:
                 )
             ]
         )
-    return LoadedScenario(scenario, file, history)
+    return LoadedScenario(scenario, file, history, _record_changed(scenario, history))
+
+
+def _record_changed(scenario: Scenario, history: FsPath | None) -> tuple[str, ...]:
+    """A warning when a resolved scenario's record is not the one it ran against."""
+    if history is None or scenario.history_sha256 is None:
+        return ()
+    digest = hashlib.sha256(read_input_text(history, str(history)).encode("utf-8")).hexdigest()
+    if digest == scenario.history_sha256:
+        return ()
+    return (
+        f"warning: {history} changed since this scenario ran (history_sha256 differs): the "
+        "comparison with the record will differ",
+    )
 
 
 def validate(located: Located) -> Scenario:
@@ -84,23 +102,40 @@ def _history_path(located: Located, scenario: Scenario) -> FsPath | None:
     return base / scenario.history
 
 
-def resolved_yaml(scenario: Scenario) -> str:
+def resolved_yaml(
+    scenario: Scenario,
+    history_path: FsPath | None = None,
+    run_dir: FsPath | None = None,
+) -> str:
     """The scenario exactly as it ran, defaults filled in: re-loading it gives the same run.
 
-    The ``history`` path is left out: it does not change the run, and it is relative to a file
-    the resolved copy no longer sits beside.
+    With ``history_path`` and the ``run_dir`` the copy will sit in, ``history`` becomes the
+    record's path relative to that directory, and ``history_sha256`` its hash, so that rerunning
+    the copy compares with the same record (and warns if it changed). Without them the
+    ``history`` field is left out.
     """
-    data = scenario.model_dump(mode="python", exclude={"history"})
+    data = scenario.model_dump(mode="python", exclude={"history", "history_sha256"})
+    if history_path is not None and run_dir is not None:
+        relative = os.path.relpath(FsPath(history_path).resolve(), FsPath(run_dir).resolve())
+        digest = hashlib.sha256(
+            read_input_text(FsPath(history_path), str(history_path)).encode("utf-8")
+        ).hexdigest()
+        data = _reorder({**data, "history": relative, "history_sha256": digest})
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _reorder(data: dict) -> dict:
+    """Fields in the schema's order, as a person would read them."""
+    return {key: data[key] for key in Scenario.model_fields if key in data}
 
 
 def scenario_hash(scenario: Scenario) -> str:
     """A fingerprint of what runs: equal contents hash equal, whatever the file's layout.
 
     Lists keep their order (reordering actors changes the hash, not the run); the ``history``
-    path, which does not change the run, is left out.
+    path and hash, which do not change the run, are left out.
     """
-    data = scenario.model_dump(mode="json", exclude={"history"})
+    data = scenario.model_dump(mode="json", exclude={"history", "history_sha256"})
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -229,6 +229,11 @@ class Scenario(Frozen):
     history: str | None = Field(
         default=None, description="Path (relative to the file) of the recorded history to compare."
     )
+    history_sha256: Annotated[str, Field(strict=True, pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        default=None,
+        description="SHA-256 of the history file this scenario ran against (written in "
+        "scenario.resolved.yaml); loading warns if the file changed since.",
+    )
     model: ModelParams = Field(default_factory=ModelParams)
     issues: Annotated[list[Issue], Field(min_length=1)]
     actors: Annotated[list[Actor], Field(min_length=2)]
