@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.located import MAX_FILE_BYTES
@@ -126,7 +128,9 @@ def test_negative_zero_is_a_zero(tmp_path, mini_text):
 
 @pytest.mark.parametrize("date", ["0001-01-01", "9999-12-25", "1799-12-31", "3000-01-01"])
 def test_dates_outside_the_documented_range_are_refused(tmp_path, mini_text, date):
-    text = mini_text.replace("planned_date: 2017-01-10", f"planned_date: {date}", 1)
+    # early dates replace the first round's, late ones the last's, so the schedule stays in order
+    old = "planned_date: 2017-01-10" if date < "2017" else "planned_date: 2017-04-01"
+    text = mini_text.replace(old, f"planned_date: {date}", 1)
     (tmp_path / "s.yaml").write_text(text)
     _refused(tmp_path / "s.yaml", "expected a date from 1800-01-01 to 2999-12-31")
 
@@ -138,3 +142,45 @@ def test_a_recorded_date_outside_the_range_is_refused(tmp_path):
     record.write_text("events:\n  - {round: r1, actual_date: 0001-01-01}\n")
     with pytest.raises(ScenarioError, match="expected a date from 1800-01-01"):
         load_history(record)
+
+
+# --- the rule: validate ok => run (figures included) succeeds; validate rejects => ScenarioError
+
+
+_EXTREME_NUMBERS = [0.0, -0.0, 1e-300, 5e-324, 1.0, 0.999999, 100.0, 1e308, -1.0]
+_EXTREME_DATES = ["1800-01-01", "2999-12-31", "2999-06-01", "0001-01-01", "9999-12-31"]
+
+
+def _mutated(mini_text: str, noise: float, threshold: float, days: int, date: str) -> str:
+    # early dates replace the first round's, late ones the last's, so the schedule stays in order
+    old = "planned_date: 2017-01-10" if date < "2017" else "planned_date: 2017-04-01"
+    text = mini_text.replace(old, f"planned_date: {date}", 1)
+    return text + (
+        f"model: {{position_noise: {noise!r}, attendance_noise: {min(abs(noise), 1.0)!r}, "
+        f"postpone_threshold: {threshold!r}, postponement_days: {days}, max_postponements: 20}}\n"
+    )
+
+
+@given(
+    noise=st.sampled_from(_EXTREME_NUMBERS),
+    threshold=st.sampled_from([0.0, -0.0, 1.0, 0.5]),
+    days=st.sampled_from([1, 365, 366]),
+    date=st.sampled_from(_EXTREME_DATES),
+)
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_what_validate_accepts_runs_to_the_end(tmp_path, mini_text, noise, threshold, days, date):
+    from sim.model import simulate
+    from sim.output import run_files
+
+    file = tmp_path / "extreme.yaml"
+    file.write_text(_mutated(mini_text, noise, threshold, days, date))
+    try:
+        loaded = load_scenario(file)
+    except ScenarioError as exc:
+        assert str(exc)  # refused with a message: the CLI turns this into exit 2
+        return
+    log = simulate(loaded.scenario)
+    files = run_files(log, loaded.scenario, figures=True)
+    assert files["history.png"].startswith(b"\x89PNG")
