@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .scenario import LoadedScenario, ScenarioError, load_scenario, unsourced_numbers
+from .scenario.errors import capped
 
 BAD_INPUT = 2
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
@@ -78,15 +79,13 @@ def validate(scenario: str) -> None:
         if unknown:
             click.echo(
                 f"note: the history records rounds this scenario does not have (not "
-                f"compared): {', '.join(unknown)}",
+                f"compared): {capped(unknown)}",
                 err=True,
             )
     missing = unsourced_numbers(s)
     if missing:
         click.echo(
-            f"note: {len(missing)} actor numbers have no sources entry: "
-            + ", ".join(missing[:8])
-            + (" ..." if len(missing) > 8 else ""),
+            f"note: {len(missing)} actor numbers have no sources entry: {capped(missing, 8)}",
             err=True,
         )
 
@@ -200,8 +199,7 @@ def sources(actor: str, scenario_path: str) -> None:
         near = difflib.get_close_matches(actor, ids, n=1, cutoff=0.4)
         hint = f"; did you mean {near[0]!r}?" if near else ""
         _fail(
-            f"error: expected an actor id of {scenario_path} ({', '.join(ids)}); "
-            f"found {actor!r}{hint}"
+            f"error: expected an actor id of {scenario_path} ({capped(ids)}); found {actor!r}{hint}"
         )
     click.echo(actor_sources(scenario, actor))
 

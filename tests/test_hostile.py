@@ -184,3 +184,11 @@ def test_what_validate_accepts_runs_to_the_end(tmp_path, mini_text, noise, thres
     log = simulate(loaded.scenario)
     files = run_files(log, loaded.scenario, figures=True)
     assert files["history.png"].startswith(b"\x89PNG")
+
+
+def test_long_lists_in_messages_are_capped():
+    from sim.scenario.errors import capped
+
+    ids = [f"x{n}" for n in range(5000)]
+    assert capped(ids).endswith("x9 ... and 4,990 more")
+    assert capped(ids[:3]) == "x0, x1, x2"

@@ -252,7 +252,8 @@ class _Builder:
         """An explicit tag (``!!set``, ``!python/...``, ``!!str`` on a number) is refused on any
         node: the schema decides what a value is, and a tag would silently change it."""
         if isinstance(node, yaml.ScalarNode):
-            implicit = (node.style is None, node.style is not None)
+            plain = not node.style  # None from PyYAML's parser, "" from libyaml's
+            implicit = (plain, not plain)
             default = self.loader.resolve(yaml.ScalarNode, node.value, implicit)
         else:
             default = _DEFAULT_TAGS[type(node)]
