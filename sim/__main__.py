@@ -1,5 +1,10 @@
 """``python -m sim``: the same commands as ``astana-sim``."""
 
-from .cli import main
+import sys
+
+try:
+    from .cli import main
+except KeyboardInterrupt:  # Ctrl-C while the program is still starting: nothing was done yet
+    sys.exit(130)
 
 main()

@@ -84,16 +84,31 @@ class LoadedSpec:
     output_dir: FsPath
 
 
-def load_spec(path: str | FsPath) -> LoadedSpec:
-    """Read and check a fit spec; its paths are relative to the spec file."""
+def _inside(path: FsPath, folder: FsPath) -> bool:
+    """Whether ``path`` lies under ``folder`` (a spec may only write beside itself)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return path.resolve() != folder.resolve()
+
+
+def load_spec(path: str | FsPath, output: FsPath | None = None) -> LoadedSpec:
+    """Read and check a fit spec; its paths are relative to the spec file.
+
+    ``output`` (from the command line) replaces the spec's own ``output``, and may be anywhere:
+    a spec's ``output`` must stay inside the spec's folder, so that running a spec someone sent
+    cannot write anywhere else.
+    """
     path = FsPath(path)
     located = load_located(path, str(path))
     try:
         spec = FitSpec.model_validate(located.data)
     except ValidationError as exc:
         raise ScenarioError(validation_problems(located, exc, FitSpec)) from None
-    loaded = LoadedSpec(spec, path, path.parent / spec.scenario, path.parent / spec.output)
-    problems = _check_spec(loaded, located)
+    output_dir = output if output is not None else path.parent / spec.output
+    loaded = LoadedSpec(spec, path, path.parent / spec.scenario, output_dir)
+    problems = _check_spec(loaded, located, given=output is not None)
     if problems:
         raise ScenarioError(problems)
     return loaded
@@ -103,7 +118,7 @@ OUTPUT_SUFFIXES = (".yaml", ".provenance.json", ".report.txt", ".report.png", ".
 FITTABLE = ("model", "actors", "shocks")  # what a fit may move; not the seed, not the schedule
 
 
-def _check_spec(loaded: LoadedSpec, located: Located) -> list[Problem]:
+def _check_spec(loaded: LoadedSpec, located: Located, given: bool = False) -> list[Problem]:
     spec = loaded.spec
     problems: list[Problem] = []
 
@@ -132,6 +147,12 @@ def _check_spec(loaded: LoadedSpec, located: Located) -> list[Problem]:
             f"expected at least {minimum} evaluations (the first population and "
             f"one generation of {spec.population} x {len(spec.parameters)} "
             f"parameters); found {spec.budget}",
+        )
+    if not given and not _inside(loaded.output_dir, loaded.path.parent):
+        report(
+            ("output",),
+            "expected a folder inside the spec's folder (give another place with "
+            f"`calibrate --out`); found {spec.output!r}",
         )
     if loaded.output_dir.exists() and not loaded.output_dir.is_dir():
         report(("output",), f"expected a directory for the results; found a file: {spec.output!r}")

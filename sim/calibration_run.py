@@ -19,6 +19,7 @@ import numpy as np
 import yaml
 
 from .calibrate import (
+    OUTPUT_SUFFIXES,
     Contender,
     FitResult,
     LoadedSpec,
@@ -33,11 +34,28 @@ from .calibrate import (
     verdict,
 )
 from .model import ensemble_seeds, simulate
-from .output import write_file_atomically
+from .output import write_run_dir
 from .output.figures import ensemble_history_figure, png_bytes
+from .output.rundir import check_target, pause_point, recover
 
 
-def run_calibration(loaded: LoadedSpec, echo: Callable[[str], None]) -> FitResult:
+def output_names(spec) -> frozenset[str]:
+    """The files of a fit's output directory: the directory is replaced only if it holds these."""
+    return frozenset(f"{spec.name}{suffix}" for suffix in OUTPUT_SUFFIXES)
+
+
+def check_output(loaded: LoadedSpec, overwrite: bool, echo: Callable[[str], None]) -> None:
+    """Before fitting: restore an interrupted write (saying so), refuse an output that cannot
+    be replaced (``RunDirExists``), so that a long fit is never wasted."""
+    for note in recover(loaded.output_dir):
+        echo(note)
+    names = output_names(loaded.spec)
+    check_target(loaded.output_dir, overwrite, names, f"{loaded.spec.name}.yaml")
+
+
+def run_calibration(
+    loaded: LoadedSpec, echo: Callable[[str], None], overwrite: bool = False
+) -> FitResult:
     spec = loaded.spec
     objective, scenario, history = build_objective(loaded)
     start = objective(_current_values(objective))
@@ -46,6 +64,7 @@ def run_calibration(loaded: LoadedSpec, echo: Callable[[str], None]) -> FitResul
         f"{len(spec.training)} training rounds, {spec.seeds} seeds per evaluation, budget "
         f"{spec.budget} evaluations, {spec.workers} worker(s); loss as written: {start:.4f}"
     )
+    pause_point("fitting")
     result = _fit_with_progress(objective, loaded)
     if not result.x:
         echo("stopped before the first generation finished: nothing to write")
@@ -69,7 +88,9 @@ def run_calibration(loaded: LoadedSpec, echo: Callable[[str], None]) -> FitResul
     echo(table)
     for sentence in sentences:
         echo(sentence)
-    _write_outputs(loaded, objective, result, contenders, table, sentences, fitted, history)
+    _write_outputs(
+        loaded, objective, result, contenders, table, sentences, fitted, history, overwrite
+    )
     echo(f"wrote {loaded.output_dir / spec.name}.*")
     return result
 
@@ -99,7 +120,9 @@ def _fit_with_progress(objective, loaded: LoadedSpec) -> FitResult:
         return fit(objective, spec, progress)
 
 
-def _write_outputs(loaded, objective, result, contenders, table, sentences, fitted, history):
+def _write_outputs(
+    loaded, objective, result, contenders, table, sentences, fitted, history, overwrite
+):
     spec = loaded.spec
     out = loaded.output_dir
     name = spec.name
@@ -125,8 +148,9 @@ def _write_outputs(loaded, objective, result, contenders, table, sentences, fitt
         f"{name}.report.png": png_bytes(report_figure(contenders, spec)),
         f"{name}.history.png": png_bytes(ensemble_history_figure(logs, fitted, history, title)),
     }
-    for filename, content in files.items():
-        write_file_atomically(out / filename, content)
+    # One directory swapped in whole (see output.rundir): a Ctrl-C or a kill leaves the old set
+    # or the new one, never a mix.
+    write_run_dir(out, files, overwrite, output_names(spec), f"{name}.yaml")
 
 
 def _shown(path) -> str:

@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .scenario import LoadedScenario, ScenarioError, load_scenario, unsourced_numbers
+from .scenario.errors import capped
 
 BAD_INPUT = 2
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
@@ -26,10 +27,13 @@ def _fail(message: str) -> None:
 
 def _load(path: str, seed: int | None = None) -> LoadedScenario:
     try:
-        return load_scenario(path).with_seed(seed)
+        loaded = load_scenario(path).with_seed(seed)
     except ScenarioError as exc:
         _fail(f"error: invalid scenario\n{exc}")
         raise  # unreachable: _fail exits
+    for warning in loaded.warnings:
+        click.echo(warning, err=True)
+    return loaded
 
 
 def _load_history(loaded: LoadedScenario):
@@ -81,9 +85,7 @@ def validate(scenario: str) -> None:
     missing = unsourced_numbers(s)
     if missing:
         click.echo(
-            f"note: {len(missing)} actor numbers have no sources entry: "
-            + ", ".join(missing[:8])
-            + (" ..." if len(missing) > 8 else ""),
+            f"note: {len(missing)} actor numbers have no sources entry: {capped(missing, 8)}",
             err=True,
         )
 
@@ -117,6 +119,15 @@ def run(
 
     loaded = _load(scenario, seed)
     history, history_bytes = _load_history(loaded)
+    seed_used = loaded.scenario.seed
+    if out == "":
+        _fail("error: --out: expected a directory to write; found an empty path")
+    target = (
+        Path(out)
+        if out is not None
+        else fresh_run_path(Path("runs"), Path(scenario).stem, seed_used)
+    )
+    _check_out(target, overwrite)  # before simulating: a refused --out wastes no work
     started = time.perf_counter()
     log = simulate(loaded.scenario)
     simulated = time.perf_counter() - started
@@ -124,18 +135,22 @@ def run(
     if ensemble > 1:
         others = ensemble_seeds(log.seed, ensemble - 1)
         logs += [simulate(loaded.scenario, s, narrate=False) for s in others]
-    target = Path(out) if out else fresh_run_path(Path("runs"), Path(scenario).stem, log.seed)
-    if target.exists() and not overwrite:
-        _fail(f"error: {target} exists already; pass --overwrite to replace it")
     files = run_files(
-        log, loaded.scenario, history, history_bytes, figures=not no_figures, ensemble=logs
+        log,
+        loaded.scenario,
+        history,
+        history_bytes,
+        figures=not no_figures,
+        ensemble=logs,
+        history_path=loaded.history_path,
+        run_dir=target,
     )
     try:
         write_run_dir(target, files, replace=overwrite)
     except RunDirExists as exc:
         _fail(f"error: {exc}")
     except OSError as exc:
-        _fail(f"error: cannot write the run directory {target}: {exc}")
+        _fail(f"error: cannot write the run directory {target}: {exc.strerror or exc}")
     if not quiet:
         from .report import round_table
 
@@ -157,6 +172,20 @@ def _print_ensemble(logs, scenario, history, summary_bytes: bytes) -> None:
 
 
 DEFAULT_SCENARIO = "scenarios/astana_2017.yaml"
+
+
+def _check_out(target: Path, overwrite: bool) -> None:
+    """Restore what an interrupted write left, then refuse a target that cannot be written."""
+    from .output.rundir import RunDirExists, check_target, recover
+
+    try:
+        for note in recover(target):
+            click.echo(note, err=True)
+        check_target(target, overwrite)
+    except RunDirExists as exc:
+        _fail(f"error: --out: {exc}")
+    except OSError as exc:
+        _fail(f"error: --out: cannot use {target}: {exc.strerror or exc}")
 
 
 @main.command()
@@ -186,8 +215,7 @@ def sources(actor: str, scenario_path: str | None) -> None:
         near = difflib.get_close_matches(actor, ids, n=1, cutoff=0.4)
         hint = f"; did you mean {near[0]!r}?" if near else ""
         _fail(
-            f"error: expected an actor id of {scenario_path} ({', '.join(ids)}); "
-            f"found {actor!r}{hint}"
+            f"error: expected an actor id of {scenario_path} ({capped(ids)}); found {actor!r}{hint}"
         )
     click.echo(f"scenario: {scenario_path} ({scenario.name})")
     click.echo(actor_sources(scenario, actor))
@@ -197,16 +225,34 @@ def sources(actor: str, scenario_path: str | None) -> None:
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--budget", type=click.IntRange(1), help="Override the spec's evaluation budget.")
 @click.option("--workers", type=click.IntRange(1, 64), help="Override the spec's worker count.")
-def calibrate(spec: str, budget, workers) -> None:
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Output directory (default: the spec's `output`, relative to the spec file).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace the output directory if it exists.")
+def calibrate(spec: str, budget, workers, out, overwrite: bool) -> None:
     """Fit a scenario's free parameters to the record and write the backtest report.
 
-    Ctrl-C stops the fit and keeps the best parameters found so far.
+    Ctrl-C stops the fit and keeps the best parameters found so far (exit 130); the output
+    directory is swapped in whole, so it holds the old set of files or the new one.
     """
-    from .calibrate import load_spec
-    from .calibration_run import run_calibration
-
     try:
-        loaded = load_spec(spec)
+        _calibrate(spec, budget, workers, out, overwrite)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the output directory is unchanged", err=True)
+        sys.exit(INTERRUPTED)
+
+
+def _calibrate(spec: str, budget, workers, out, overwrite: bool) -> None:
+    from .calibrate import load_spec
+    from .calibration_run import check_output, run_calibration
+    from .output.rundir import RunDirExists
+
+    if out == "":
+        _fail("error: --out: expected a directory to write; found an empty path")
+    try:
+        loaded = load_spec(spec, Path(out) if out is not None else None)
     except ScenarioError as exc:
         _fail(f"error: invalid fit spec\n{exc}")
         raise
@@ -225,9 +271,16 @@ def calibrate(spec: str, budget, workers) -> None:
             loaded.output_dir,
         )
     try:
-        result = run_calibration(loaded, click.echo)
+        check_output(loaded, overwrite, lambda note: click.echo(note, err=True))
+    except RunDirExists as exc:
+        _fail(f"error: output: {exc}")
+    try:
+        result = run_calibration(loaded, click.echo, overwrite)
     except ScenarioError as exc:
         _fail(f"error: invalid scenario or history for the fit\n{exc}")
+        raise
+    except RunDirExists as exc:
+        _fail(f"error: output: {exc}")
         raise
     if result.status != "finished":
         sys.exit(INTERRUPTED)  # what was found is written; the exit code says it is unfinished
@@ -257,14 +310,15 @@ def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> No
     from .model import ensemble_seeds
     from .output import write_file_atomically
     from .output.figures import png_bytes, protocol_comparison_figure
+    from .output.rundir import figure_refusal
 
     loaded = _load(scenario, seed)
     history, _ = _load_history(loaded)
     target = Path(figure_path or f"runs/{Path(scenario).stem}-protocols.png")
-    if target.exists() and not overwrite:
-        _fail(f"error: {target} exists already; pass --overwrite to replace it")
-    if target.exists() and not target.is_file():
-        _fail(f"error: {target} is not a file; refusing to replace it")
+    inputs = [Path(scenario)] + ([loaded.history_path] if loaded.history_path else [])
+    refusal = figure_refusal(target, overwrite, inputs)
+    if refusal:
+        _fail(f"error: --figure: {refusal}")
     results = compare_protocols(
         loaded.scenario, history, ensemble_seeds(loaded.scenario.seed, seeds)
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -283,3 +285,67 @@ def test_results_never_overwrite_a_file_in_the_way(spec_dir):
     (spec_dir / "fitted" / "mini_fit.report.txt").mkdir()
     with pytest.raises(ScenarioError, match="mini_fit.report.txt free for a file; found a direc"):
         load_spec(spec_dir / "fit.yaml")
+
+
+# --- the output directory (issue 8): --overwrite, inside the spec's folder, interruptions ---
+
+
+def _calibrate(spec_dir, *args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "sim", "calibrate", str(spec_dir / "fit.yaml"), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_an_output_outside_the_spec_folder_is_refused_unless_given_on_the_command_line(spec_dir):
+    (spec_dir / "fit.yaml").write_text(SPEC.replace("output: fitted", "output: ../elsewhere"))
+    with pytest.raises(ScenarioError, match="inside the spec's folder"):
+        load_spec(spec_dir / "fit.yaml")
+    given = load_spec(spec_dir / "fit.yaml", spec_dir / "chosen")
+    assert given.output_dir == spec_dir / "chosen"
+
+
+def test_an_existing_output_needs_overwrite_and_a_kill_mid_swap_is_recovered(spec_dir):
+    out = spec_dir / "fitted"
+    out.mkdir()
+    (out / "mini_fit.yaml").write_text("# an earlier fit\n")
+    refused = _calibrate(spec_dir)
+    assert refused.returncode == 2 and "--overwrite" in refused.stderr
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sim", "calibrate", str(spec_dir / "fit.yaml"), "--overwrite"],
+        env={**os.environ, "ASTANA_SIM_TEST_PAUSE_AT": "retired"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in process.stderr:
+        if "paused at retired" in line:
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert not out.exists()  # between the two renames: the old set sits aside
+    again = _calibrate(spec_dir)  # refused (it exists again), but first restored
+    assert again.returncode == 2 and "restored" in again.stderr
+    assert (out / "mini_fit.yaml").read_text() == "# an earlier fit\n"
+    assert sorted(p.name for p in spec_dir.iterdir() if p.name.startswith(".")) == []
+
+
+def test_ctrl_c_before_the_first_generation_writes_nothing_and_exits_130(spec_dir):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sim", "calibrate", str(spec_dir / "fit.yaml")],
+        env={**os.environ, "ASTANA_SIM_TEST_PAUSE_AT": "fitting"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in process.stderr:
+        if "paused at fitting" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert not (spec_dir / "fitted").exists()

@@ -88,7 +88,9 @@ def test_an_existing_run_is_not_overwritten(tmp_path, mini_path):
     out.mkdir()
     (out / "keep.txt").write_text("mine")
     done = cli("run", str(mini_path), "--out", str(out))
-    assert done.returncode == 2 and "exists already" in done.stderr
+    # not a run directory: refused, and --overwrite (which would not help) is not suggested
+    assert done.returncode == 2 and "not a run directory" in done.stderr
+    assert "--overwrite" not in done.stderr
     assert read_all(out) == {"keep.txt": b"mine"}
 
 

@@ -26,18 +26,21 @@ def run_files(
     history_bytes: bytes | None = None,
     figures: bool = True,
     ensemble: list[RunLog] | None = None,
+    history_path: Path | None = None,
+    run_dir: Path | None = None,
 ) -> dict[str, bytes]:
     """Every file of a run directory, by name, as bytes.
 
     With an ``ensemble`` (runs of the same scenario on other seeds, ``log`` among them),
     history.png shows their median and spread instead of the one run, ``ensemble.csv`` holds
     each fact's forecast by the ensemble beside the record, and ``summary.json`` the ensemble's
-    loss.
+    loss. With the record's ``history_path`` and the ``run_dir`` to be written, the resolved
+    scenario keeps the record.
     """
     many = ensemble if ensemble and len(ensemble) > 1 else None
     block = ensemble_summary(many, scenario, history) if many else None
     files = {
-        "scenario.resolved.yaml": resolved_yaml(scenario),
+        "scenario.resolved.yaml": resolved_yaml(scenario, history_path, run_dir),
         "rounds.csv": rounds_csv(log, scenario, history),
         "positions.csv": positions_csv(log),
         "events.jsonl": events_jsonl(log),

@@ -60,3 +60,10 @@ def describe(value: object, limit: int = 60) -> str:
         return f"a list of {len(value)}"
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def capped(items: list[str], limit: int = 10) -> str:
+    """``a, b, c ... and 4,990 more``: a message about 5,000 actors must stay readable."""
+    shown = ", ".join(items[:limit])
+    rest = len(items) - limit
+    return shown + (f" ... and {rest:,} more" if rest > 0 else "")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .checks import cross_checks
 from .errors import Path, Problem, ScenarioError, describe
-from .located import Located
+from .located import Located, file_problem, read_input_text
 from .merge import load_with_extends
 from .schema import Scenario
 
@@ -28,6 +30,7 @@ class LoadedScenario:
     scenario: Scenario
     path: FsPath
     history_path: FsPath | None
+    warnings: tuple[str, ...] = ()
 
     def with_seed(self, seed: int | None) -> LoadedScenario:
         if seed is None:
@@ -37,7 +40,10 @@ class LoadedScenario:
                 [Problem(None, ("seed",), f"expected 0 <= seed < 2**63; found {seed}")]
             )
         return LoadedScenario(
-            self.scenario.model_copy(update={"seed": seed}), self.path, self.history_path
+            self.scenario.model_copy(update={"seed": seed}),
+            self.path,
+            self.history_path,
+            self.warnings,
         )
 
 
@@ -47,8 +53,10 @@ def load_scenario(path: str | FsPath) -> LoadedScenario:
     located = load_with_extends(file, str(path))
     scenario = validate(located)
     history = _history_path(located, scenario)
-    if history is not None and not history.is_file():
-        what = "a directory" if history.is_dir() else "no such file"
+    what = file_problem(history) if history is not None and scenario.history else None
+    if history is not None and not scenario.history:
+        what = "an empty path"
+    if what is not None:
         raise ScenarioError(
             [
                 Problem(
@@ -58,7 +66,20 @@ def load_scenario(path: str | FsPath) -> LoadedScenario:
                 )
             ]
         )
-    return LoadedScenario(scenario, file, history)
+    return LoadedScenario(scenario, file, history, _record_changed(scenario, history))
+
+
+def _record_changed(scenario: Scenario, history: FsPath | None) -> tuple[str, ...]:
+    """A warning when a resolved scenario's record is not the one it ran against."""
+    if history is None or scenario.history_sha256 is None:
+        return ()
+    digest = hashlib.sha256(read_input_text(history, str(history)).encode("utf-8")).hexdigest()
+    if digest == scenario.history_sha256:
+        return ()
+    return (
+        f"warning: {history} changed since this scenario ran (history_sha256 differs): the "
+        "comparison with the record will differ",
+    )
 
 
 def validate(located: Located) -> Scenario:
@@ -81,23 +102,40 @@ def _history_path(located: Located, scenario: Scenario) -> FsPath | None:
     return base / scenario.history
 
 
-def resolved_yaml(scenario: Scenario) -> str:
+def resolved_yaml(
+    scenario: Scenario,
+    history_path: FsPath | None = None,
+    run_dir: FsPath | None = None,
+) -> str:
     """The scenario exactly as it ran, defaults filled in: re-loading it gives the same run.
 
-    The ``history`` path is left out: it does not change the run, and it is relative to a file
-    the resolved copy no longer sits beside.
+    With ``history_path`` and the ``run_dir`` the copy will sit in, ``history`` becomes the
+    record's path relative to that directory, and ``history_sha256`` its hash, so that rerunning
+    the copy compares with the same record (and warns if it changed). Without them the
+    ``history`` field is left out.
     """
-    data = scenario.model_dump(mode="python", exclude={"history"})
+    data = scenario.model_dump(mode="python", exclude={"history", "history_sha256"})
+    if history_path is not None and run_dir is not None:
+        relative = os.path.relpath(FsPath(history_path).resolve(), FsPath(run_dir).resolve())
+        digest = hashlib.sha256(
+            read_input_text(FsPath(history_path), str(history_path)).encode("utf-8")
+        ).hexdigest()
+        data = _reorder({**data, "history": relative, "history_sha256": digest})
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _reorder(data: dict) -> dict:
+    """Fields in the schema's order, as a person would read them."""
+    return {key: data[key] for key in Scenario.model_fields if key in data}
 
 
 def scenario_hash(scenario: Scenario) -> str:
     """A fingerprint of what runs: equal contents hash equal, whatever the file's layout.
 
     Lists keep their order (reordering actors changes the hash, not the run); the ``history``
-    path, which does not change the run, is left out.
+    path and hash, which do not change the run, are left out.
     """
-    data = scenario.model_dump(mode="json", exclude={"history"})
+    data = scenario.model_dump(mode="json", exclude={"history", "history_sha256"})
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -175,6 +213,11 @@ def _problem(located: Located, error: dict, root: type[BaseModel]) -> Problem:
         message = f"expected {word} {bound} {what}; found {size}"
     elif kind == "value_error":
         message = str(error["msg"]).removeprefix("Value error, ")
+    elif kind in ("float_type", "float_parsing") and _looks_like_number(found):
+        message = (
+            f"expected a number; found the text {found!r} (YAML 1.1 reads an exponent only "
+            f"with a dot and a sign: write {_yaml_number(found)})"
+        )
     elif kind in _KINDS:
         if "[key]" in loc:
             message = f"expected the key to be {_KINDS[kind]}; found {describe(path[-1])}"
@@ -183,6 +226,27 @@ def _problem(located: Located, error: dict, root: type[BaseModel]) -> Problem:
     else:
         message = f"{error['msg']}; found {describe(found)}"
     return Problem(where, path, message)
+
+
+_EXPONENT = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)[eE][-+]?\d+$")
+
+
+def _looks_like_number(found: object) -> bool:
+    """Text in exponent form that YAML 1.2 would read as a number and PyYAML (YAML 1.1) not."""
+    return isinstance(found, str) and bool(_EXPONENT.match(found.strip()))
+
+
+def _yaml_number(text: str) -> str:
+    """How to write ``1e-3`` so that YAML reads a number: ``1.0e-3`` or ``0.001``."""
+    value = float(text)
+    mantissa, _, exponent = text.lower().partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    if exponent and exponent[0] not in "+-":
+        exponent = "+" + exponent
+    exact = f"{mantissa}e{exponent}" if exponent else mantissa
+    plain = repr(value)
+    return exact if "e" in plain or plain == exact else f"{exact} or {plain}"
 
 
 def _strip_union_tags(path: Path, data: object) -> Path:

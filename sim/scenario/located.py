@@ -7,6 +7,9 @@ with the safe constructor, and keep a map from each value's path to its place in
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
@@ -37,22 +40,115 @@ MAX_VALUES = 200_000  # aliases can make a small file expand enormously ("billio
 MAX_DEPTH = 64
 
 
-def load_located(file: FsPath, display: str) -> Located:
-    """Parse one YAML file into data and places; every failure becomes a ``ScenarioError``."""
-    top = Where(display, 1)
-    if file.is_dir():
-        raise ScenarioError([Problem(top, (), "expected a YAML file; found a directory")])
+MAX_FILE_BYTES = 10 * 1024 * 1024  # an input file is data typed by a person; 10 MB is plenty
+"""The largest input file read (checked with ``stat`` before reading a byte)."""
+
+
+def read_input_text(file: FsPath, display: str) -> str:
+    """The text of one input file, or a ``ScenarioError`` saying why it cannot be read.
+
+    Every input (scenario, base, history, fit spec) goes through here so that a device, a named
+    pipe, a symbolic-link loop or a huge file is refused before a byte is read: ``/dev/zero``
+    would fill the memory and a FIFO would block forever.
+    """
+    top = Where(display or "''", 1)
+    if not str(file) or display == "":
+        raise ScenarioError([Problem(None, (), "expected a file; found an empty path")])
     try:
-        text = file.read_text(encoding="utf-8")
+        info = os.stat(file)
     except FileNotFoundError:
         raise ScenarioError([Problem(None, (), f"file not found: {display}")]) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            message = "expected a file; found a loop of symbolic links"
+        else:
+            message = f"cannot read the file: {exc.strerror}"
+        raise ScenarioError([Problem(top, (), message)]) from None
+    kind = _kind_of(info.st_mode)
+    if kind is not None:
+        raise ScenarioError([Problem(top, (), f"expected a regular YAML file; found {kind}")])
+    if info.st_size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [
+                Problem(
+                    top,
+                    (),
+                    f"expected a file of at most {MAX_FILE_BYTES // (1024 * 1024)} MB; "
+                    f"found {info.st_size / (1024 * 1024):.1f} MB",
+                )
+            ]
+        )
+    try:
+        # O_NONBLOCK: should the file be swapped for a FIFO after the stat, opening never hangs.
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ScenarioError(
+                    [Problem(top, (), "expected a regular YAML file; found another kind")]
+                )
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError([Problem(top, (), f"cannot read the file: {exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [
+                Problem(
+                    top,
+                    (),
+                    f"expected a file of at most {MAX_FILE_BYTES // (1024 * 1024)} MB; found more",
+                )
+            ]
+        )
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = file.read_bytes()[: exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         raise ScenarioError(
             [Problem(Where(display, line), (), "expected UTF-8 text; found bytes that are not")]
         ) from None
+
+
+def file_problem(file: FsPath) -> str | None:
+    """Why ``file`` cannot be an input file, in words ("no such file", "a device"...), or None.
+
+    For messages that point at the field naming the file (``extends``, ``history``) rather than
+    at the file itself.
+    """
+    if not str(file):
+        return "an empty path"
+    try:
+        info = os.stat(file)
+    except FileNotFoundError:
+        return "no such file"
     except OSError as exc:
-        raise ScenarioError([Problem(top, (), f"cannot read the file: {exc.strerror}")]) from None
+        return "a loop of symbolic links" if exc.errno == errno.ELOOP else exc.strerror
+    return _kind_of(info.st_mode)
+
+
+def _kind_of(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "something that is not a regular file"
+
+
+def load_located(file: FsPath, display: str) -> Located:
+    """Parse one YAML mapping into data and places; every failure becomes a ``ScenarioError``.
+
+    Every input of the tool is a mapping of fields at the top level. Anything else is refused
+    without quoting it: a path typed by mistake (``history: /etc/passwd``) must not print the
+    start of a file that was never meant to be read.
+    """
+    top = Where(display, 1)
+    text = read_input_text(file, display)
     try:
         loader = yaml.SafeLoader(text)
     except yaml.YAMLError as exc:
@@ -61,6 +157,17 @@ def load_located(file: FsPath, display: str) -> Located:
         node = loader.get_single_node()
         if node is None:
             return Located({}, {(): top})
+        if not isinstance(node, yaml.MappingNode):
+            raise ScenarioError(
+                [
+                    Problem(
+                        top,
+                        (),
+                        "expected a mapping of fields at the top level (YAML); found "
+                        + ("a list" if isinstance(node, yaml.SequenceNode) else "a single value"),
+                    )
+                ]
+            )
         places: dict[Path, Where] = {}
         data = _Builder(loader, display, places).build(node, ())
     except yaml.MarkedYAMLError as exc:
@@ -77,6 +184,12 @@ def load_located(file: FsPath, display: str) -> Located:
     finally:
         loader.dispose()
     return Located(data, places)
+
+
+_DEFAULT_TAGS = {
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
 
 
 class _Builder:
@@ -124,6 +237,7 @@ class _Builder:
                 ]
             )
         self.places[path] = self.where(node)
+        self.refuse_tag(node, path)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         self.open.add(id(node))
@@ -133,6 +247,26 @@ class _Builder:
             return self.mapping(node, path)
         finally:
             self.open.discard(id(node))
+
+    def refuse_tag(self, node: yaml.Node, path: Path) -> None:
+        """An explicit tag (``!!set``, ``!python/...``, ``!!str`` on a number) is refused on any
+        node: the schema decides what a value is, and a tag would silently change it."""
+        if isinstance(node, yaml.ScalarNode):
+            plain = not node.style  # None from PyYAML's parser, "" from libyaml's
+            implicit = (plain, not plain)
+            default = self.loader.resolve(yaml.ScalarNode, node.value, implicit)
+        else:
+            default = _DEFAULT_TAGS[type(node)]
+        if node.tag != default:
+            raise ScenarioError(
+                [
+                    Problem(
+                        self.where(node),
+                        path,
+                        f"expected a plain YAML value without a tag; found the tag {node.tag!r}",
+                    )
+                ]
+            )
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, object]:
         # A merge key (<<) supplies defaults that the mapping's own keys may override; only the
@@ -184,7 +318,9 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode, path: Path) -> object:
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
+            # -0.0 passes ">= 0" and then breaks numpy (a scale of -0.0): a zero is a zero.
+            return 0.0 if isinstance(value, float) and value == 0.0 else value
         except ValueError:
             # PyYAML recognises 2017-02-30 as a date by its shape, then fails to build it.
             raise ScenarioError(

@@ -19,7 +19,7 @@ import datetime as dt
 from pathlib import Path as FsPath
 
 from .errors import Path, Problem, ScenarioError, Where
-from .located import Located, load_located
+from .located import Located, file_problem, load_located
 
 REMOVE = "remove"
 DATED_KEYS = ("planned_date", "date")
@@ -35,7 +35,7 @@ def load_with_extends(
 
     ``named_at`` is the ``extends`` entry that named this file, where a cycle is reported.
     """
-    real = file.resolve()
+    real = _resolve(file, display, named_at)
     if real in stack:
         chain = " -> ".join(p.name for p in (*stack, real))
         where = named_at or Where(display, 1)
@@ -50,10 +50,10 @@ def load_with_extends(
         return own
     merged: Located | None = None
     for index, (relative, where) in enumerate(bases):
-        base_file = (file.parent / relative).resolve()
-        if not base_file.is_file():
+        base_file = file.parent / relative
+        what = file_problem(base_file) if relative else "an empty path"
+        if what is not None:
             path = ("extends",) if isinstance(own.data["extends"], str) else ("extends", index)
-            what = "a directory" if base_file.is_dir() else "no such file"
             raise ScenarioError(
                 [
                     Problem(
@@ -72,10 +72,24 @@ def load_with_extends(
     return merge(merged, Located(own_data, own_places))
 
 
+def _resolve(file: FsPath, display: str, named_at: Where | None) -> FsPath:
+    """The real path of ``file``; a loop of symbolic links is a problem, not a traceback."""
+    try:
+        return file.resolve(strict=True)
+    except FileNotFoundError:
+        raise ScenarioError([Problem(named_at, (), f"file not found: {display}")]) from None
+    except (OSError, RuntimeError):  # RuntimeError: Python < 3.13 on a symlink loop
+        what = file_problem(file) or "a file that cannot be resolved"
+        where = named_at or Where(display or "''", 1)
+        raise ScenarioError(
+            [Problem(where, (), f"expected a regular YAML file; found {what}")]
+        ) from None
+
+
 def _display(base_file: FsPath, child: FsPath, relative: str) -> str:
     try:
-        return str(base_file.relative_to(FsPath.cwd()))
-    except ValueError:
+        return str(base_file.resolve().relative_to(FsPath.cwd()))
+    except (ValueError, OSError, RuntimeError):
         return str(child.parent / relative)
 
 

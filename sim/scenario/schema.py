@@ -12,7 +12,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 Identifier = Annotated[str, Field(strict=True, pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, Field(strict=True, min_length=1)]
@@ -21,6 +29,34 @@ Scale = Annotated[float, Field(strict=True, ge=0.0, le=100.0)]
 Unit = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
 Rate = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(strict=True, ge=0.0)]
+
+EARLIEST_DATE = dt.date(1800, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+"""Dates a scenario or a record may hold. The clock adds up to 20 postponements of a year and a
+meeting's days to a planned date, and the figures convert dates to floats: this range keeps both
+far from the limits of ``datetime`` (year 9999) and of matplotlib."""
+
+
+def _date_only(value: object) -> object:
+    """A date is a YAML date or an ISO text; a bare number is not (pydantic would read it as a
+    Unix timestamp)."""
+    if isinstance(value, dt.datetime):
+        return value  # pydantic explains a date with a time
+    if isinstance(value, dt.date | str):
+        return value
+    kind = "a boolean" if isinstance(value, bool) else f"{value!r}"
+    raise ValueError(f"expected a date (YYYY-MM-DD); found {kind}")
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(
+            f"expected a date from {EARLIEST_DATE} to {LATEST_DATE}; found {value.isoformat()}"
+        )
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_only), AfterValidator(_date_in_range)]
 
 
 @dataclass(frozen=True)
@@ -200,7 +236,7 @@ class Round(Frozen):
     id: Identifier
     name: Text
     track: Identifier = Field(description="The id of one of the scenario's declared tracks.")
-    planned_date: dt.date
+    planned_date: Date
     days: Annotated[int, Field(strict=True, ge=1, le=60)] = 1
     venue: Text
     format: Format
@@ -258,7 +294,7 @@ class Shock(Frozen):
 
     id: Identifier
     name: Text
-    date: dt.date
+    date: Date
     description: str = ""
     effects: Annotated[list[Effect], Field(min_length=1)]
     sources: list[Evidence] = Field(default_factory=list)
@@ -313,6 +349,11 @@ class Scenario(Frozen):
     seed: Annotated[int, Field(strict=True, ge=0, lt=2**63)]
     history: str | None = Field(
         default=None, description="Path (relative to the file) of the recorded history to compare."
+    )
+    history_sha256: Annotated[str, Field(strict=True, pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        default=None,
+        description="SHA-256 of the history file this scenario ran against (written in "
+        "scenario.resolved.yaml); loading warns if the file changed since.",
     )
     model: ModelParams = Field(default_factory=ModelParams)
     tracks: list[Track] = Field(
