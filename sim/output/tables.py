@@ -171,6 +171,7 @@ def summary(
     result = {
         "package": "astana-sim",
         "version": __version__,
+        "environment": environment(),
         "scenario": scenario.name,
         "scenario_hash": scenario_hash(scenario),
         "seed": log.seed,
@@ -182,6 +183,17 @@ def summary(
     if ensemble is not None:
         result["ensemble"] = ensemble
     return result
+
+
+ENVIRONMENT = ("numpy", "mesa", "matplotlib", "pydantic", "pyyaml", "scipy")
+
+
+def environment() -> dict[str, str]:
+    """The versions a run's bytes depend on: byte-identity is promised for the same versions."""
+    import platform
+    from importlib.metadata import version
+
+    return {"python": platform.python_version(), **{name: version(name) for name in ENVIRONMENT}}
 
 
 def _history_summary(
