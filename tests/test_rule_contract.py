@@ -206,3 +206,19 @@ def test_each_rule_section_of_the_docs_states_its_citation():
     for rule in RULES:
         (section,) = [s for s in sections if s.startswith(f"`{rule.name}`")]
         assert rule.citation in section, rule.name
+
+
+def test_the_docs_table_of_properties_matches_the_classifiers():
+    words = {True: "yes", False: "no"}
+    rows = re.findall(r"^\| `(\w+)` \|(.*)\|$", MODEL_MD.read_text(), flags=re.M)
+    documented = {name: [cell.strip() for cell in cells.split("|")] for name, cells in rows}
+    for rule in RULES:
+        c = rule.classifier
+        declared = [
+            words[c.deterministic],
+            words[c.moves_positions],
+            c.parties,
+            words[c.uses_patrons],
+            words[c.uses_conveners],
+        ]
+        assert documented[rule.name] == declared, rule.name
