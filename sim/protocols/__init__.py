@@ -11,14 +11,17 @@
 from __future__ import annotations
 
 from .alternating_offers import AlternatingOffers
-from .base import Bargain, Protocol, Step, Table
+from .base import Bargain, Classifier, Protocol, Step, Table
 from .compromise import Compromise
 from .expected_utility import ExpectedUtility
 from .single_text import SingleText
 
-PROTOCOLS: dict[str, type[Protocol]] = {
-    rule.name: rule for rule in (Compromise, ExpectedUtility, SingleText, AlternatingOffers)
-}
+RULES: tuple[type[Protocol], ...] = (Compromise, ExpectedUtility, SingleText, AlternatingOffers)
+"""The one list of rule classes. The scenario schema cannot import it (the rules read the
+schema's ModelParams), so ``sim.scenario.schema.ProtocolName`` repeats the names and
+tests/test_rule_contract.py checks that the two agree, in this order."""
+
+PROTOCOLS: dict[str, type[Protocol]] = {rule.name: rule for rule in RULES}
 
 
 def protocol(name: str) -> Protocol:
@@ -26,4 +29,4 @@ def protocol(name: str) -> Protocol:
     return PROTOCOLS[name]()
 
 
-__all__ = ["PROTOCOLS", "Bargain", "Protocol", "Step", "Table", "protocol"]
+__all__ = ["PROTOCOLS", "RULES", "Bargain", "Classifier", "Protocol", "Step", "Table", "protocol"]

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Bargain, Protocol, Step, Table
+from .base import Bargain, Classifier, Protocol, Step, Table
 from .compromise import compromise_text
 
 GRID = np.linspace(0.0, 1.0, 1001)[1:]  # concession sizes tried: 0.1% of the gap and up
@@ -118,6 +118,13 @@ class AlternatingOffers(Protocol):
 
     name = "alternating_offers"
     citation = "Zeuthen (1930); Harsanyi (1956), Econometrica 24(2): 144-157"
+    classifier = Classifier(
+        deterministic=True,
+        moves_positions=False,
+        parties="two_sides",  # the two principals furthest apart
+        uses_patrons=True,  # a side values offers partly as its patron at the table would
+        uses_conveners=True,  # the conveners are not among the principals
+    )
 
     def negotiate(self, table: Table) -> Bargain:
         """Opening offers, then Zeuthen's turns until one side's offer suits the other or the

@@ -15,7 +15,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import numpy as np
 
@@ -106,11 +106,29 @@ class Bargain:
     positions: np.ndarray | None = None
 
 
+@dataclass(frozen=True)
+class Classifier:
+    """What a rule declares about itself, checked on random tables by tests/test_rule_contract.py.
+
+    In the manner of the Axelrod library's strategy classifiers: a reader (or a sweep choosing
+    rules) learns from these fields what the rule can and cannot respond to, and the contract
+    test holds each rule to its word. "Changes nothing" means the same text, the same positions
+    and the same steps (kind, actor, issue); the words of a step may still name the conveners.
+    """
+
+    deterministic: bool  # the same table always gives the same bargain
+    moves_positions: bool  # returns the actors' positions after the meeting (Bargain.positions)
+    parties: Literal["all", "two_sides"]  # who bargains: every drafter, or two principals
+    uses_patrons: bool  # the text may depend on who is whose patron
+    uses_conveners: bool  # the text may depend on who convenes
+
+
 class Protocol(ABC):
     """A bargaining rule: one small class per theory, registered under the scenario's name."""
 
     name: ClassVar[str]
-    citation: ClassVar[str]
+    citation: ClassVar[str]  # as docs/model.md states it, verbatim (a test checks)
+    classifier: ClassVar[Classifier]
 
     @abstractmethod
     def negotiate(self, table: Table) -> Bargain:

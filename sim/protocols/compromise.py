@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..behaviour import weighted_text
-from .base import Bargain, Protocol, Step, Table
+from .base import Bargain, Classifier, Protocol, Step, Table
 
 
 def compromise_text(table: Table) -> np.ndarray:
@@ -24,6 +24,13 @@ class Compromise(Protocol):
 
     name = "compromise"
     citation = "Achen (2006), The European Union Decides, ch. 10"
+    classifier = Classifier(
+        deterministic=True,
+        moves_positions=False,
+        parties="all",
+        uses_patrons=False,
+        uses_conveners=False,  # the conveners hold no extra weight
+    )
 
     def negotiate(self, table: Table) -> Bargain:
         text = compromise_text(table)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Bargain, Protocol, Step, Table
+from .base import Bargain, Classifier, Protocol, Step, Table
 
 OFFER_KINDS = ("confrontation", "compromise", "capitulation")  # most compelling first
 # Two positions closer than this share of the range stand together: an actor approaches
@@ -255,6 +255,13 @@ class ExpectedUtility(Protocol):
 
     name = "expected_utility"
     citation = "Bueno de Mesquita (1994); Scholz, Calbert and Smith (2011), JTP 23(4): 510-531"
+    classifier = Classifier(
+        deterministic=True,
+        moves_positions=True,  # the challenges move the positions at the table
+        parties="all",
+        uses_patrons=False,
+        uses_conveners=False,  # every drafter votes and challenges alike
+    )
 
     def forecast(self, table: Table) -> np.ndarray:
         # Before the meeting the conveners foresee the median voter position of the positions

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import behaviour as b
-from .base import Bargain, Protocol, Step, Table
+from .base import Bargain, Classifier, Protocol, Step, Table
 
 
 def _weights(table: Table) -> np.ndarray:
@@ -32,6 +32,13 @@ class SingleText(Protocol):
 
     name = "single_text"
     citation = "Raiffa (1982), The Art and Science of Negotiation, ch. 14"
+    classifier = Classifier(
+        deterministic=True,
+        moves_positions=False,
+        parties="all",
+        uses_patrons=False,
+        uses_conveners=True,  # the conveners hold the pen (model.convener_weight)
+    )
 
     def forecast(self, table: Table) -> np.ndarray:
         # Before the round the conveners can only foresee their first draft.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -300,8 +300,10 @@ class Shock(Frozen):
     sources: list[Evidence] = Field(default_factory=list)
 
 
-PROTOCOL_NAMES = ("compromise", "expected_utility", "single_text", "alternating_offers")
+# The names of sim.protocols.RULES, which this module cannot import (the rules read ModelParams):
+# tests/test_rule_contract.py checks that they agree.
 ProtocolName = Literal["compromise", "expected_utility", "single_text", "alternating_offers"]
+PROTOCOL_NAMES: tuple[str, ...] = get_args(ProtocolName)
 
 
 class ModelParams(Frozen):
