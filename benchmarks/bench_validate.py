@@ -23,7 +23,7 @@ from sim.scenario import ScenarioError, load_scenario  # noqa: E402
 def synthetic(actors: int, unknown: bool = False) -> str:
     """A valid scenario text with ``actors`` actors; one unknown invitee if asked."""
     issues = ["a", "b", "c"]
-    lines = ["name: big", "seed: 1", "issues:"]
+    lines = ["name: big", "seed: 1", "tracks: [{id: astana, name: Astana}]", "issues:"]
     lines += [f"  - {{id: {i}, name: {i}, low: l, high: h}}" for i in issues]
     lines.append("actors:")
     for n in range(actors):
