@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import cli
 
 RUN_FILES = {
     "scenario.resolved.yaml",
@@ -20,19 +20,6 @@ RUN_FILES = {
     "positions.png",
     "history.png",
 }
-
-
-def cli(
-    *args: str, cwd: Path | None = None, env: dict | None = None
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
 
 
 def read_all(directory: Path) -> dict[str, bytes]:

@@ -14,21 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import cli
 
 from sim.output.rundir import RunDirExists, is_run_dir, write_run_dir
 
 MINI = Path(__file__).resolve().parent / "data" / "mini.yaml"
-
-
-def _cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
 
 
 def _start_paused(point: str, *args: str, cwd: Path) -> subprocess.Popen:
@@ -48,7 +38,7 @@ def _start_paused(point: str, *args: str, cwd: Path) -> subprocess.Popen:
 @pytest.mark.parametrize("point", ["staged", "retired"])
 def test_a_kill_during_overwrite_loses_no_run(tmp_path, point):
     run = ["run", str(MINI), "--out", "out", "--no-figures", "-q"]
-    assert _cli(*run, cwd=tmp_path).returncode == 0
+    assert cli(*run, cwd=tmp_path).returncode == 0
     old = (tmp_path / "out" / "summary.json").read_bytes()
     process = _start_paused(point, *run, "--overwrite", "--seed", "5", cwd=tmp_path)
     process.send_signal(signal.SIGKILL)
@@ -57,7 +47,7 @@ def test_a_kill_during_overwrite_loses_no_run(tmp_path, point):
         assert not (tmp_path / "out").exists()  # the old run sits aside, under a marker name
     else:
         assert (tmp_path / "out" / "summary.json").read_bytes() == old
-    again = _cli(*run, "--overwrite", "--seed", "5", cwd=tmp_path)
+    again = cli(*run, "--overwrite", "--seed", "5", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     if point == "retired":
         assert "restored" in again.stderr
@@ -67,7 +57,7 @@ def test_a_kill_during_overwrite_loses_no_run(tmp_path, point):
 
 def test_a_sigint_during_overwrite_keeps_the_old_run(tmp_path):
     run = ["run", str(MINI), "--out", "out", "--no-figures", "-q"]
-    assert _cli(*run, cwd=tmp_path).returncode == 0
+    assert cli(*run, cwd=tmp_path).returncode == 0
     old = (tmp_path / "out" / "summary.json").read_bytes()
     process = _start_paused("retired", *run, "--overwrite", "--seed", "5", cwd=tmp_path)
     process.send_signal(signal.SIGINT)
@@ -90,7 +80,7 @@ def test_a_folder_named_like_a_run_file_is_not_a_run(tmp_path):
 
 @pytest.mark.parametrize("out", ["/", ".", ".."])
 def test_out_at_the_root_or_an_ancestor_is_refused_without_inviting_overwrite(tmp_path, out):
-    result = _cli("run", str(MINI), "--out", out, "--no-figures", cwd=tmp_path)
+    result = cli("run", str(MINI), "--out", out, "--no-figures", cwd=tmp_path)
     assert result.returncode == 2
     assert "--overwrite" not in result.stderr and "Traceback" not in result.stderr
 
@@ -98,7 +88,7 @@ def test_out_at_the_root_or_an_ancestor_is_refused_without_inviting_overwrite(tm
 def test_an_existing_non_run_directory_is_refused_before_simulating(tmp_path):
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "x.txt").write_text("keep")
-    result = _cli("run", str(MINI), "--out", "notes", "--ensemble", "10000", cwd=tmp_path)
+    result = cli("run", str(MINI), "--out", "notes", "--ensemble", "10000", cwd=tmp_path)
     assert result.returncode == 2
     assert "not a run directory" in result.stderr and "--overwrite" not in result.stderr
     assert "rounds" not in result.stdout  # nothing was simulated
@@ -108,7 +98,7 @@ def test_compare_never_replaces_an_input_or_a_non_png(tmp_path):
     scenario = tmp_path / "s.yaml"
     scenario.write_text(MINI.read_text().replace("history: mini_history.yaml\n", ""))
     text = scenario.read_text()
-    result = _cli(
+    result = cli(
         "compare",
         str(scenario),
         "--figure",
@@ -121,7 +111,7 @@ def test_compare_never_replaces_an_input_or_a_non_png(tmp_path):
     assert result.returncode == 2 and scenario.read_text() == text
     notes = tmp_path / "notes.txt"
     notes.write_text("mine")
-    result = _cli(
+    result = cli(
         "compare",
         str(scenario),
         "--figure",
@@ -142,14 +132,14 @@ def test_the_resolved_scenario_reruns_the_same_run_against_the_same_record(tmp_p
     lines = MINI.read_text().splitlines(True)
     scenario.write_text("".join(x for x in lines if not x.startswith("history:")))
     scenario.write_text(scenario.read_text() + "history: record.yaml\n")
-    first = _cli("run", str(scenario), "--out", "a", "--no-figures", "-q", cwd=tmp_path)
+    first = cli("run", str(scenario), "--out", "a", "--no-figures", "-q", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     resolved = tmp_path / "a" / "scenario.resolved.yaml"
     assert "history: ../record.yaml" in resolved.read_text()
-    again = _cli("run", str(resolved), "--out", "b", "--no-figures", "-q", cwd=tmp_path)
+    again = cli("run", str(resolved), "--out", "b", "--no-figures", "-q", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     for name in ("rounds.csv", "summary.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     record.write_text(record.read_text() + "\n# edited\n")
-    changed = _cli("validate", str(resolved), cwd=tmp_path)
+    changed = cli("validate", str(resolved), cwd=tmp_path)
     assert changed.returncode == 0 and "changed since" in changed.stderr
