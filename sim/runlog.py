@@ -72,8 +72,20 @@ class RunLog:
     capability: list[np.ndarray] = field(default_factory=list)
     reservation: list[np.ndarray] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # What the engine decided, step by step (``sim.engine.record``): shocks, postponements and
+    # rounds with the numbers behind each decision. The narrator and the live page read them.
+    records: list = field(default_factory=list)
     # The run's place in its ensemble: () for a run of ``seed`` itself (``sim.streams``).
     spawn_key: tuple[int, ...] = ()
+
+    def add_round(self, outcome: RoundOutcome, state, utility: np.ndarray) -> None:
+        """Keep a round's outcome and the state each actor brought to it (a ``State``)."""
+        self.rounds.append(outcome)
+        self.positions.append(state.positions)
+        self.salience.append(state.salience)
+        self.utility.append(utility)
+        self.capability.append(state.capability)
+        self.reservation.append(state.reservation)
 
     def position_array(self) -> np.ndarray:
         """Positions as (rounds x actors x issues), as each actor brought them to the round."""

@@ -2,7 +2,7 @@
 
 A rule answers one question: given who is at the table and what they want, which text comes out
 of the room? Everything around that question (who comes, who walks out, who signs, how positions
-drift between rounds) is shared by all rules and lives in ``sim/rounds.py``, so that comparing two
+drift between rounds) is shared by all rules and lives in ``sim/engine/``, so that comparing two
 rules compares only the bargaining.
 
 A rule is a deterministic function of the table: the model's randomness enters through

@@ -1,4 +1,4 @@
-"""Whether the opposition's blocs came out of a unification meeting as one delegation, and why.
+"""Whether the blocs of a unification meeting came out as one delegation, and why not.
 
 A joint delegation needs a joint platform: every bloc that must sign has to be in the room and
 accept every clause (the same test as any agreement, so nothing here is scripted). What this
@@ -9,56 +9,50 @@ tolerates little: actor i accepts a clause within 100 (1 - r_i) / s_ij points of
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 
-from .context import RunContext
-from .runlog import Event
+from ..engine.record import RoundRecord, Setup
+from ..runlog import Event
 
 
-def coalition_event(
-    model: RunContext,
-    round_id: str,
-    date: dt.date,
-    agenda: np.ndarray,
-    text: np.ndarray,
-    required: np.ndarray,
-    present: np.ndarray,
-    agreed: np.ndarray,
-    walked_out: np.ndarray,
-) -> Event:
+def coalition_event(setup: Setup, record: RoundRecord) -> Event:
     """``coalition_formed`` or ``coalition_failed``, with the reason in words."""
-    if required.size and bool(np.all(agreed)) and bool(np.all(present[required])):
+    cast, votes, talks = setup.cast, record.votes, record.talks
+    required, present, agenda = votes.required, talks.present, record.seats.agenda
+    date, round_id, text = record.date, record.spec.id, talks.bargain.text
+    if required.size and bool(np.all(votes.agreed)) and bool(np.all(present[required])):
         return Event(
             date,
             "coalition_formed",
-            f"{model.names(required)} formed a single delegation on a joint platform: "
-            + ", ".join(f"{model.issue_ids[j]} {x:.0f}" for j, x in zip(agenda, text, strict=True))
+            f"{cast.names(required)} formed a single delegation on a joint platform: "
+            + ", ".join(f"{cast.issue_ids[j]} {x:.0f}" for j, x in zip(agenda, text, strict=True))
             + ".",
             round=round_id,
         )
     if not required.size:
         words = "No single delegation: no bloc came that could have joined it."
         return Event(date, "coalition_failed", words, round=round_id)
-    left = [i for i in required if walked_out[i]]
-    away = [i for i in required if not present[i] and not walked_out[i]]
+    left = [i for i in required if talks.walked_out[i]]
+    away = [i for i in required if not present[i] and not talks.walked_out[i]]
     if left or away:
         reasons = []
         if away:
-            reasons.append(f"{model.names(away)} not at the table")
+            reasons.append(f"{cast.names(away)} not at the table")
         if left:
-            reasons.append(f"{model.names(left)} walked out")
+            reasons.append(f"{cast.names(left)} walked out")
         words = f"No single delegation: {' and '.join(reasons)}."
         return Event(date, "coalition_failed", words, round=round_id)
-    return _red_line_failure(model, round_id, date, agenda, text, required)
+    return _red_line_failure(setup, record)
 
 
-def _red_line_failure(model, round_id, date, agenda, text, required) -> Event:
+def _red_line_failure(setup: Setup, record: RoundRecord) -> Event:
     """Name the clause furthest beyond a bloc's tolerance, and the bloc furthest from it."""
-    positions = model.positions[np.ix_(required, agenda)]
-    salience = model.salience[np.ix_(required, agenda)]
-    reservation = model.reservation[required]
+    cast, state = setup.cast, record.before
+    required, agenda = record.votes.required, record.seats.agenda
+    text = record.talks.bargain.text
+    positions = state.positions[np.ix_(required, agenda)]
+    salience = state.salience[np.ix_(required, agenda)]
+    reservation = state.reservation[required]
     gaps = np.abs(positions - text[None, :])
     with np.errstate(divide="ignore"):
         limits = np.where(salience > 0, 100.0 * (1.0 - reservation[:, None]) / salience, np.inf)
@@ -66,25 +60,22 @@ def _red_line_failure(model, round_id, date, agenda, text, required) -> Event:
     row, col = np.unravel_index(int(np.argmax(excess)), excess.shape)
     blocker, issue = int(required[row]), int(agenda[col])
     other = int(required[int(np.argmax(np.abs(positions[:, col] - positions[row, col])))])
-    name = model.issue_names[model.issue_ids[issue]]
-    apart = abs(model.positions[other, issue] - model.positions[blocker, issue])
+    name = cast.issue_names[cast.issue_ids[issue]]
+    apart = abs(state.positions[other, issue] - state.positions[blocker, issue])
+    blocker_name, other_name = cast.actor_names[blocker], cast.actor_names[other]
     words = (
         f"No single delegation: the joint text on {name} ({text[col]:.0f}) sits "
-        f"{gaps[row, col]:.0f} points from {model.negotiator(blocker).name}'s position "
+        f"{gaps[row, col]:.0f} points from {blocker_name}'s position "
         f"({positions[row, col]:.0f}), beyond the {limits[row, col]:.0f} it can bear on this "
         "red line"
     )
     if other != blocker:
-        words += (
-            f"; {model.negotiator(blocker).name} and {model.negotiator(other).name} stand "
-            f"{apart:.0f} points apart on it"
-        )
-    words += "."
+        words += f"; {blocker_name} and {other_name} stand {apart:.0f} points apart on it"
     return Event(
-        date,
+        record.date,
         "coalition_failed",
-        words,
-        round=round_id,
-        actor=model.actor_ids[blocker],
-        issue=model.issue_ids[issue],
+        words + ".",
+        round=record.spec.id,
+        actor=cast.actor_ids[blocker],
+        issue=cast.issue_ids[issue],
     )

@@ -1,0 +1,90 @@
+"""Who takes part in a run: ids, names and what each actor's role lets it do. Fixed for a run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..scenario import Scenario
+from ..scenario.schema import ROLE_BEHAVIOUR
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class Cast:
+    """The actors and issues of a run, in id order (the order of the file changes nothing)."""
+
+    actor_ids: tuple[str, ...]
+    actor_names: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    issue_names: dict[str, str]
+    actor_index: dict[str, int]
+    issue_index: dict[str, int]
+    patron: np.ndarray  # (actors,) index of each actor's patron, -1 for none
+    # One flag per actor from its role's row of the one role table (ROLE_BEHAVIOUR).
+    drafts: np.ndarray
+    consents: np.ndarray
+    moves: np.ndarray
+    may_walk_out: np.ndarray
+    guarantees: np.ndarray
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> Cast:
+        actors = sorted(scenario.actors, key=lambda a: a.id)
+        actor_ids = tuple(a.id for a in actors)
+        actor_index = {actor: i for i, actor in enumerate(actor_ids)}
+        issue_ids = tuple(sorted(scenario.issue_ids()))
+        roles = [ROLE_BEHAVIOUR[a.role] for a in actors]
+
+        def flags(name: str) -> np.ndarray:
+            return _frozen(np.array([getattr(r, name) for r in roles], dtype=bool))
+
+        return cls(
+            actor_ids=actor_ids,
+            actor_names=tuple(a.name for a in actors),
+            issue_ids=issue_ids,
+            issue_names={issue.id: issue.name for issue in scenario.issues},
+            actor_index=actor_index,
+            issue_index={issue: j for j, issue in enumerate(issue_ids)},
+            patron=_frozen(
+                np.array([actor_index[a.patron] if a.patron else -1 for a in actors], dtype=int)
+            ),
+            drafts=flags("drafts"),
+            consents=flags("consents"),
+            moves=flags("moves"),
+            may_walk_out=flags("may_walk_out"),
+            guarantees=flags("guarantees"),
+        )
+
+    @property
+    def n_actors(self) -> int:
+        return len(self.actor_ids)
+
+    @property
+    def n_issues(self) -> int:
+        return len(self.issue_ids)
+
+    def indices(self, actor_ids: Iterable[str]) -> np.ndarray:
+        return np.array([self.actor_index[a] for a in actor_ids], dtype=int)
+
+    def issue_indices(self, issue_ids: Iterable[str]) -> np.ndarray:
+        return np.array([self.issue_index[j] for j in issue_ids], dtype=int)
+
+    def mask(self, indices: Sequence[int] | np.ndarray) -> np.ndarray:
+        """A boolean row over all actors, true at ``indices``."""
+        mask = np.zeros(self.n_actors, dtype=bool)
+        mask[np.asarray(indices, dtype=int)] = True
+        return mask
+
+    def names(self, indices: Sequence[int] | np.ndarray) -> str:
+        """'Russia, Turkey and Iran': for the narrative."""
+        names = [self.actor_names[int(i)] for i in indices]
+        if len(names) <= 1:
+            return names[0] if names else "nobody"
+        return ", ".join(names[:-1]) + " and " + names[-1]

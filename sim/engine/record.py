@@ -1,0 +1,124 @@
+"""Every decision of a round with the numbers behind it: what the narrator, the run log's
+tables and the live page read. Arrays are over all actors in the cast's id order; clause arrays
+over the round's agenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..behaviour import weighted_distance
+from ..protocols import Bargain
+from ..runlog import RoundOutcome
+from ..scenario import Round
+from .cast import Cast
+from .seats import Seats
+from .state import State
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What is fixed for a whole run: the cast, the constants and the bargaining rule."""
+
+    cast: Cast
+    params: object  # ModelParams (typed loosely: pydantic models are not hashable)
+    rule: object  # a sim.protocols.Protocol
+
+
+@dataclass(frozen=True, eq=False)
+class AttendanceRecord:
+    """Who came, and how each invitee weighed coming against staying away."""
+
+    attending: np.ndarray  # bool
+    expected: np.ndarray  # the foreseen text's worth
+    pull: np.ndarray  # its patron's pull when the patron is at the table
+    noise: np.ndarray  # the day's hopes or doubts
+    patron_there: np.ndarray  # bool
+    distrust: np.ndarray  # the cost of a deal under adversaries' guarantee
+    guarantor: np.ndarray  # the guarantor behind that cost
+    chosen: np.ndarray  # bool: decided by a played delegation, not the model
+
+
+@dataclass(frozen=True, eq=False)
+class TalksRecord:
+    """The bargain and who left the room over it."""
+
+    bargain: Bargain
+    worth: np.ndarray  # the final draft's worth to each actor
+    walked_out: np.ndarray  # bool
+    present: np.ndarray  # bool: there to the end
+
+
+@dataclass(frozen=True, eq=False)
+class VoteRecord:
+    required: np.ndarray  # indices of the signatories whose consent a clause needs
+    utility: np.ndarray  # (actors, all issues): the text's worth, NaN off the agenda
+    accepted: np.ndarray  # (actors, agenda)
+    agreed: np.ndarray  # (agenda,)
+    signatories_present: bool
+
+
+@dataclass(frozen=True, eq=False)
+class MoveRecord:
+    movers: np.ndarray  # bool
+    before: np.ndarray  # positions (actors, issues)
+    after: np.ndarray
+    pull: np.ndarray  # each actor's pull toward its patron (actors, issues)
+
+
+@dataclass(frozen=True, eq=False)
+class RoundRecord:
+    """One round played: the spec, the state brought to it and every decision."""
+
+    spec: Round
+    date: dt.date
+    postponements: int
+    seats: Seats
+    before: State
+    attendance: AttendanceRecord
+    talks: TalksRecord
+    votes: VoteRecord
+    moves: MoveRecord
+
+    def outcome(self, cast: Cast) -> RoundOutcome:
+        """The round's decisions as the run log keeps them: ids, in the order of invitation."""
+        ids, seats, votes = cast.actor_ids, self.seats, self.votes
+        attending, present = self.attendance.attending, self.talks.present
+        walked_out, accepted = self.talks.walked_out, votes.accepted
+        participants = seats.voters(cast, present, votes.required)
+        accepted_all = participants.copy()
+        accepted_all[participants] = accepted[participants].all(axis=1)
+        text = self.talks.bargain.text
+        distance = _weighted_distance(self.before, seats.agenda, text)
+        return RoundOutcome(
+            round_id=self.spec.id,
+            planned_date=self.spec.planned_date,
+            date=self.date,
+            postponements=self.postponements,
+            invited=tuple(ids[i] for i in seats.invited),
+            attended=tuple(ids[i] for i in seats.invited if attending[i]),
+            stayed_away=tuple(ids[i] for i in seats.invited if not attending[i]),
+            walked_out=tuple(ids[i] for i in seats.invited if walked_out[i]),
+            agenda=tuple(self.spec.agenda),
+            signatories=tuple(ids[i] for i in votes.required),
+            text=tuple(float(x) for x in text),
+            agreed=tuple(bool(x) for x in votes.agreed),
+            accepted_by=tuple(ids[i] for i in seats.invited if accepted_all[i]),
+            distance=tuple(float(d) for d in distance),
+        )
+
+
+def _weighted_distance(state: State, agenda: np.ndarray, text: np.ndarray) -> np.ndarray:
+    return weighted_distance(state.positions[:, agenda], state.salience[:, agenda], text)
+
+
+@dataclass(frozen=True, eq=False)
+class PostponementRecord:
+    """The conveners put a round off: how much of its agenda they expected to be agreed."""
+
+    spec: Round
+    date: dt.date
+    agreeable: float
+    days: int

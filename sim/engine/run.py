@@ -1,0 +1,106 @@
+"""A run: the explicit state, the schedule and the shocks still to come, walked round by round.
+
+``Run.step`` plays the next round to meet (after the postponements the conveners decide) and
+returns what happened as records; the run log keeps the records and the decisions. The run
+knows no Mesa and writes no sentence: ``sim.model`` is the Mesa face and ``sim.narrator`` the
+words. ``Run.copy`` gives an independent run in the same state with the same random streams, so
+a page can preview the next round without changing the run.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Mapping
+
+from ..policy import NO_CHOICES, Choices
+from ..protocols import protocol
+from ..runlog import RunLog
+from ..scenario import Scenario
+from ..streams import Seed, Streams
+from .cast import Cast
+from .forecast import expected_agreement
+from .record import PostponementRecord, RoundRecord, Setup
+from .round import play_round
+from .schedule import Schedule
+from .seats import Seats
+from .state import ShockRecord, State, apply_shock
+
+Record = ShockRecord | PostponementRecord | RoundRecord
+
+
+class Run:
+    """One scenario under one seed, from its first round to its last."""
+
+    def __init__(self, scenario: Scenario, seed: Seed | None = None):
+        self.streams = Streams.from_seed(scenario.seed if seed is None else seed)
+        cast = Cast.from_scenario(scenario)
+        self.setup = Setup(cast, scenario.model, protocol(scenario.model.protocol))
+        self.state = State.initial(scenario, cast)
+        self.schedule = Schedule.of(tuple(scenario.schedule))
+        self.pending_shocks = sorted(scenario.shocks, key=lambda s: s.date)
+        self.date = min([scenario.schedule[0].planned_date] + [s.date for s in self.pending_shocks])
+        self.log = RunLog(
+            scenario.name,
+            self.streams.entropy,
+            cast.actor_ids,
+            cast.issue_ids,
+            spawn_key=self.streams.spawn_key,
+        )
+
+    @property
+    def cast(self) -> Cast:
+        return self.setup.cast
+
+    @property
+    def running(self) -> bool:
+        return bool(self.schedule)
+
+    def copy(self) -> Run:
+        """An independent run in the same state, streams included (for previews)."""
+        return copy.deepcopy(self)
+
+    def step(self, choices: Mapping[str, Choices] | None = None) -> list[Record]:
+        """Play the next round to meet; ``choices`` are played delegations' decisions, by id.
+
+        Returns the records of the step in order: shocks applied, postponements, the round.
+        """
+        by_index = {self.cast.actor_index[a]: c for a, c in (choices or NO_CHOICES).items()}
+        made: list[Record] = []
+        params = self.setup.params
+        while self.schedule:
+            slot = self.schedule.pop()
+            spec = self.schedule.rounds[slot.index]
+            made += self._advance_to(slot.date)
+            if slot.postponements < params.max_postponements:
+                seats = Seats.of(self.cast, spec)
+                agreeable = expected_agreement(self.setup, self.state, seats)
+                noise = self.streams.postponement.normal(0.0, params.attendance_noise)
+                if agreeable + noise < params.postpone_threshold:
+                    days = params.postponement_days
+                    made.append(PostponementRecord(spec, slot.date, agreeable, days))
+                    self.schedule.postpone(slot, days)
+                    continue
+            self.state, record = play_round(
+                self.setup, self.state, spec, slot.date, slot.postponements, self.streams, by_index
+            )
+            self.log.add_round(record.outcome(self.cast), record.before, record.votes.utility)
+            self.schedule.played(slot)
+            made.append(record)
+            break
+        self.log.records.extend(made)
+        return made
+
+    def _advance_to(self, date: dt.date) -> list[ShockRecord]:
+        """Move the clock to ``date`` and apply every shock dated on or before it."""
+        self.date = max(self.date, date)
+        applied = []
+        while self.pending_shocks and self.pending_shocks[0].date <= self.date:
+            self.state, record = apply_shock(self.state, self.cast, self.pending_shocks.pop(0))
+            applied.append(record)
+        return applied
+
+    def run(self) -> RunLog:
+        while self.running:
+            self.step()
+        return self.log

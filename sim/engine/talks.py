@@ -1,0 +1,33 @@
+"""The bargaining itself, under the scenario's rule, and the walk-outs it provokes.
+
+    walk out_i  <=>  W_i - D_i < r_i - m
+
+with W_i the final draft's mean clause worth, D_i the distrust cost and m ``walkout_margin``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import behaviour as b
+from .attendance import Distrust
+from .record import Setup, TalksRecord
+from .seats import Seats, table
+from .state import State
+
+
+def talks(
+    setup: Setup, state: State, seats: Seats, attending: np.ndarray, cost: Distrust
+) -> TalksRecord:
+    """Bargain among those who came, then let those who cannot bear the draft leave."""
+    cast, params = setup.cast, setup.params
+    required = seats.required(cast, attending)
+    # Only those in the room can object: an absent signatory's objections are not heard.
+    heard = cast.mask(required) & attending & cast.drafts
+    bargain = setup.rule.negotiate(table(cast, state, params, seats, attending, heard))
+    agenda = seats.agenda
+    positions, salience = state.positions[:, agenda], state.salience[:, agenda]
+    worth = b.clause_utility(positions, salience, bargain.text).mean(axis=1)
+    can_leave = attending & ~cast.mask(seats.conveners) & cast.may_walk_out
+    walked_out = can_leave & (worth - cost[0] < state.reservation - params.walkout_margin)
+    return TalksRecord(bargain, worth, walked_out, attending & ~walked_out)

@@ -1,0 +1,191 @@
+"""A round's events, in the order things happened: who came, the bargaining, walk-outs, votes,
+agreements, a unification meeting's verdict, and the moves."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.record import RoundRecord, Setup
+from ..runlog import Event
+from .coalition import coalition_event
+from .words import explain_attendance, explain_move, explain_vote, explain_walkout
+
+MOVE_REPORT_THRESHOLD = 1.0  # scale points; smaller moves are not narrated
+
+
+def narrate_round(setup: Setup, record: RoundRecord) -> list[Event]:
+    events = _attendance(setup, record)
+    events += _bargaining(setup, record)
+    events += _walkouts(setup, record)
+    events += _votes(setup, record)
+    events += _agreement(setup, record)
+    if record.spec.format == "unification":
+        events.append(coalition_event(setup, record))
+    events += _patron_pulls(setup, record)
+    events += _moves(setup, record)
+    return events
+
+
+def _event(record: RoundRecord, kind: str, text: str, **where) -> Event:
+    return Event(record.date, kind, text, round=record.spec.id, **where)
+
+
+def _attendance(setup: Setup, record: RoundRecord) -> list[Event]:
+    cast, spec, came, state = setup.cast, record.spec, record.attendance, record.before
+    events = []
+    for i in record.seats.invited:
+        name = cast.actor_names[i]
+        if i in record.seats.conveners:
+            kind, text = "convened", f"{name} convened {spec.name} in {spec.venue}."
+        else:
+            patron = cast.actor_names[cast.patron[i]] if came.patron_there[i] else None
+            text = explain_attendance(
+                name,
+                bool(came.attending[i]),
+                float(came.expected[i]),
+                float(came.pull[i]),
+                float(came.noise[i]),
+                float(state.reservation[i]),
+                patron,
+                float(came.distrust[i]),
+                cast.actor_names[came.guarantor[i]],
+            )
+            if came.chosen[i]:
+                text += " (The delegation's players decided.)"
+            kind = "attended" if came.attending[i] else "stayed_away"
+        events.append(_event(record, kind, text, actor=cast.actor_ids[i]))
+    return events
+
+
+def _bargaining(setup: Setup, record: RoundRecord) -> list[Event]:
+    ids = setup.cast.actor_ids
+    return [
+        _event(
+            record,
+            step.kind,
+            step.words,
+            actor=None if step.actor is None else ids[step.actor],
+            issue=step.issue,
+        )
+        for step in record.talks.bargain.steps
+    ]
+
+
+def _walkouts(setup: Setup, record: RoundRecord) -> list[Event]:
+    """One ``walked_out`` event per leaver."""
+    cast, talks, came = setup.cast, record.talks, record.attendance
+    reservation = record.before.reservation
+    return [
+        _event(
+            record,
+            "walked_out",
+            explain_walkout(
+                cast.actor_names[i],
+                float(talks.worth[i]),
+                setup.params.walkout_margin,
+                float(reservation[i]),
+                float(came.distrust[i]),
+                cast.actor_names[came.guarantor[i]],
+            ),
+            actor=cast.actor_ids[i],
+            value=float(talks.worth[i] - came.distrust[i]),
+        )
+        for i in np.flatnonzero(talks.walked_out)
+    ]
+
+
+def _votes(setup: Setup, record: RoundRecord) -> list[Event]:
+    cast, seats, votes, state = setup.cast, record.seats, record.votes, record.before
+    text = record.talks.bargain.text
+    voters = seats.voters(cast, record.talks.present, seats.required(cast, record.talks.present))
+    events = []
+    for i in np.flatnonzero(voters):
+        for k, j in enumerate(seats.agenda):
+            issue = cast.issue_ids[j]
+            ok = bool(votes.accepted[i, k])
+            utility = float(votes.utility[i, j])
+            gap = abs(float(text[k]) - float(state.positions[i, j]))
+            sentence = explain_vote(
+                cast.actor_names[i],
+                cast.issue_names[issue],
+                gap,
+                utility,
+                float(state.reservation[i]),
+                ok,
+            )
+            kind = "accepted" if ok else "rejected"
+            events.append(
+                _event(record, kind, sentence, actor=cast.actor_ids[i], issue=issue, value=utility)
+            )
+    return events
+
+
+def _agreement(setup: Setup, record: RoundRecord) -> list[Event]:
+    cast, votes, present = setup.cast, record.votes, record.talks.present
+    required = votes.required
+    missing = [i for i in required if not present[i]]
+    events = []
+    for k, j in enumerate(record.seats.agenda):
+        issue = cast.issue_ids[j]
+        name = cast.issue_names[issue]
+        if votes.agreed[k]:
+            text = f"Agreed on {name}: signed by {cast.names(required)}."
+        elif not required.size:
+            text = f"No agreement on {name}: nobody was there to sign."
+        elif missing:
+            text = f"No agreement on {name}: {cast.names(missing)} not at the table to sign."
+        else:
+            refusers = [i for i in required if not votes.accepted[i, k]]
+            text = f"No agreement on {name}: rejected by {cast.names(refusers)}."
+        kind = "agreed" if votes.agreed[k] else "no_agreement"
+        events.append(_event(record, kind, text, issue=issue))
+    return events
+
+
+def _patron_pulls(setup: Setup, record: RoundRecord) -> list[Event]:
+    """Patronage in words: how far a patron drew its client toward its own positions."""
+    cast, moves = setup.cast, record.moves
+    events = []
+    for client in np.flatnonzero(moves.movers & (cast.patron >= 0)):
+        pull = moves.pull[client]
+        if np.abs(pull).sum() < MOVE_REPORT_THRESHOLD:
+            continue
+        issues = np.argsort(-np.abs(pull), kind="stable")[:2]
+        where = " and ".join(
+            f"{cast.issue_names[cast.issue_ids[j]]} ({pull[j]:+.1f})" for j in issues if pull[j]
+        )
+        text = (
+            f"{cast.actor_names[cast.patron[client]]} drew its client "
+            f"{cast.actor_names[client]} toward its own positions, most on {where}: a client "
+            "leans on its patron for arms, money and protection, and hears its line."
+        )
+        events.append(
+            _event(
+                record,
+                "patron_pull",
+                text,
+                actor=cast.actor_ids[client],
+                value=float(np.abs(pull).sum()),
+            )
+        )
+    return events
+
+
+def _moves(setup: Setup, record: RoundRecord) -> list[Event]:
+    """Each move of at least ``MOVE_REPORT_THRESHOLD`` scale points."""
+    cast, moves, seats = setup.cast, record.moves, record.seats
+    text = record.talks.bargain.text
+    events = []
+    for i in np.flatnonzero(moves.movers):
+        for k, j in enumerate(seats.agenda):
+            before, after = float(moves.before[i, j]), float(moves.after[i, j])
+            if abs(after - before) < MOVE_REPORT_THRESHOLD:
+                continue
+            issue = cast.issue_ids[j]
+            sentence = explain_move(
+                cast.actor_names[i], cast.issue_names[issue], before, after, float(text[k])
+            )
+            events.append(
+                _event(record, "moved", sentence, actor=cast.actor_ids[i], issue=issue, value=after)
+            )
+    return events
