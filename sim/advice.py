@@ -40,6 +40,7 @@ class Warning_:
 def advise(scenario: Scenario, history: History | None = None) -> list[Warning_]:
     """Every warning, in a stable order: attendance, tolerance, unscored facts."""
     warnings = never_attending(scenario) + tolerances(scenario) + no_common_text(scenario)
+    warnings += consent_gaps(scenario)
     if history is not None:
         warnings += inconsistent_dates(scenario, history) + unscored_facts(scenario, history)
     return warnings
@@ -130,9 +131,45 @@ def tolerances(scenario: Scenario) -> list[Warning_]:
 
 
 def _signers(scenario: Scenario, spec: Round) -> list[str]:
-    if spec.signatories != "attendees":
+    """The round's consent set at full attendance (``attendees``: everyone who consents)."""
+    if isinstance(spec.signatories, list):
         return list(spec.signatories)
+    if spec.signatories == "conveners":
+        return list(spec.conveners)
     return [a for a in _invited(spec) if _does(scenario, a).consents]
+
+
+def consent_gaps(scenario: Scenario) -> list[Warning_]:
+    """Rounds that can agree without the consent of an invited party (or side) whose role
+    consents: a declaration by some over the heads of others. Sometimes that is the record (a
+    guarantors' memorandum); the author should know it is what the scenario says."""
+    side_of = {m: side for side in scenario.sides for m in side.members}
+    warnings = []
+    for spec in scenario.schedule:
+        signers = set(_signers(scenario, spec))
+        consenting = [a for a in _invited(spec) if _does(scenario, a).consents]
+        signing_sides = {side_of[a].id for a in signers if a in side_of}
+        left_out = []
+        for actor_id in consenting:
+            side = side_of.get(actor_id)
+            if actor_id in signers or (side is not None and side.id in signing_sides):
+                continue
+            label = side.name if side is not None else scenario.actor(actor_id).name
+            if label not in left_out:
+                left_out.append(label)
+        if left_out:
+            named = spec.signatories
+            how = "signatories: " + (named if isinstance(named, str) else ", ".join(named))
+            warnings.append(
+                Warning_(
+                    f"schedule.{spec.id}.signatories",
+                    f"{spec.name} can agree without the consent of {', '.join(left_out)} "
+                    f"(invited, and their role consents; {how}): say in the round's sources "
+                    "why their consent is not needed, or drop `signatories` so that every "
+                    "invited party must consent",
+                )
+            )
+    return warnings
 
 
 def no_common_text(scenario: Scenario) -> list[Warning_]:

@@ -42,6 +42,11 @@ class RoundOutcome:
     agreed: tuple[bool, ...]
     accepted_by: tuple[str, ...]
     distance: tuple[float, ...]
+    # A round with a deadline: how often it was extended, its last day, and whether it ended
+    # with clauses still open after its last extension.
+    extensions: int = 0
+    end_date: dt.date | None = None
+    collapsed: bool = False
 
     @property
     def delay_days(self) -> int:

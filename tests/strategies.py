@@ -38,6 +38,16 @@ def scenarios(
                 "concession_rate": draw(unit),
                 "reservation": draw(unit),
                 "patron": patron,
+                "forums": draw(
+                    st.one_of(
+                        st.just({}),
+                        st.builds(
+                            lambda v, sub: {"astana": {"value": v, "substance": sub}},
+                            st.floats(-1.0, 1.0),
+                            st.booleans(),
+                        ),
+                    )
+                ),
             }
         )
     n_rounds = draw(st.integers(1, max_rounds))
@@ -56,7 +66,7 @@ def scenarios(
         ]
         signatories = draw(
             st.one_of(
-                st.just("attendees"),
+                st.sampled_from(["invitees", "attendees", "conveners"]),
                 st.lists(st.sampled_from(seated), min_size=1, unique=True)
                 if seated
                 else st.just("attendees"),
@@ -74,6 +84,17 @@ def scenarios(
                 "invitees": invitees,
                 "agenda": agenda,
                 "signatories": signatories,
+                "package": draw(st.booleans()),
+                "deadline": draw(
+                    st.one_of(
+                        st.none(),
+                        st.builds(
+                            dict,
+                            extensions=st.integers(0, 3),
+                            extension_days=st.integers(1, 30),
+                        ),
+                    )
+                ),
             }
         )
     shocks = []
@@ -103,9 +124,22 @@ def scenarios(
         "max_postponements": draw(st.integers(0, 3)),
         "postpone_threshold": draw(unit),
     }
+    # Up to two sides over the actors who are not observers, each actor on at most one.
+    eligible = [a for a in actors if roles[actors.index(a)] != "observer"]
+    side_of = draw(st.lists(st.integers(-1, 1), min_size=len(eligible), max_size=len(eligible)))
+    sides = []
+    for k in (0, 1):
+        members = [a for a, s in zip(eligible, side_of, strict=True) if s == k]
+        if members:
+            rule = draw(st.sampled_from(["lead", "majority", "unanimity"]))
+            sides.append(
+                {"id": f"side{k}", "name": f"Side {k}", "members": members, "rule": rule}
+                | ({"lead": draw(st.sampled_from(members))} if rule == "lead" else {})
+            )
     return Scenario.model_validate(
         {
             "name": "generated",
+            "sides": sides,
             "seed": draw(st.integers(0, 2**32)),
             "model": model,
             "tracks": [{"id": "astana", "name": "Main track"}],

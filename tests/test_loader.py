@@ -251,7 +251,7 @@ CASES = [
         "signatories: attendee",
         82,
         "schedule[1].signatories",
-        "expected a list or one of 'attendees'; found 'attendee'",
+        "expected a list or one of 'invitees', 'attendees' or 'conveners'; found 'attendee'",
     ),
     (
         "an unknown bargaining rule",

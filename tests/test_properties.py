@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 from strategies import scenarios
 
 from sim import behaviour as b
+from sim.engine.record import RoundRecord
 from sim.engine.run import Run
 from sim.model import simulate
 from sim.narrator import narrate
@@ -59,21 +62,102 @@ def test_positions_stay_on_their_scale(rule, data):
 @PER_RULE
 @given(data=st.data())
 def test_every_agreement_is_acceptable_to_every_signatory(rule, data):
+    """Each agreed clause is accepted, at the numbers each actor brought to the session, by
+    every consenting unit: an actor alone is present and finds it worth its walk-away value (the
+    whole package's worth in a package round); a side by its rule over its members."""
     scenario = data.draw(scenarios(protocol=rule))
-    log = simulate(scenario)
-    for r, outcome in enumerate(log.rounds):
-        present = set(outcome.attended) - set(outcome.walked_out)
-        for k, issue in enumerate(outcome.agenda):
-            if not outcome.agreed[k]:
-                continue
-            assert outcome.signatories, "an agreement needs signatories"
-            j = log.issue_ids.index(issue)
-            for actor in outcome.signatories:
-                assert actor in present
-                i = log.actor_ids.index(actor)
-                gap = abs(outcome.text[k] - log.positions[r][i, j])
-                worth = 1 - log.salience[r][i, j] * gap / 100
-                assert worth >= log.reservation[r][i] - 1e-12
+    log = simulate(scenario, narrate=False)
+    sides = {m: side for side in scenario.sides for m in side.members}
+    for record in (r for r in log.records if isinstance(r, RoundRecord)):
+        ok = _accepts(record, log, scenario)
+        present = record.talks.present
+        for k in np.flatnonzero(record.votes.agreed):
+            required = [log.actor_ids[i] for i in record.votes.required]
+            assert required, "an agreement needs signatories"
+            for side_id in {sides[a].id if a in sides else a for a in required}:
+                members = [a for a in required if (sides[a].id if a in sides else a) == side_id]
+                says = {
+                    a: ok[log.actor_ids.index(a), k] and present[log.actor_ids.index(a)]
+                    for a in members
+                }
+                side = sides.get(members[0])
+                if side is None or side.rule == "unanimity":
+                    assert all(says.values()), (record.spec.id, side_id)
+                elif side.rule == "majority":
+                    cap = {a: record.before.capability[log.actor_ids.index(a)] for a in members}
+                    total = sum(cap.values()) or len(members)
+                    yes = sum((cap[a] if sum(cap.values()) else 1) for a in members if says[a])
+                    assert yes > total / 2
+                else:
+                    lead = (
+                        side.lead
+                        if side.lead in members
+                        else max(
+                            members, key=lambda a: record.before.capability[log.actor_ids.index(a)]
+                        )
+                    )
+                    assert says[lead]
+
+
+def _accepts(record, log, scenario) -> np.ndarray:
+    """Who accepts which clause of the session, recomputed from the state it started from."""
+    agenda = [log.issue_ids.index(j) for j in record.spec.agenda]
+    state, text = record.before, record.talks.bargain.text
+    worth = 1 - state.salience[:, agenda] * np.abs(text - state.positions[:, agenda]) / 100
+    if record.spec.package:
+        ok = np.repeat((worth.mean(axis=1) >= state.reservation - 1e-12)[:, None], len(agenda), 1)
+    else:
+        ok = worth >= state.reservation[:, None] - 1e-12
+    forum = {a.id: a.forums.get(record.spec.track) for a in scenario.actors}
+    refuses = [f is not None and not f.substance for f in (forum[a] for a in log.actor_ids)]
+    return ok & ~np.array(refuses)[:, None]
+
+
+@FAST
+@given(scenarios())
+def test_an_absent_party_blocks_under_the_default_consent(scenario):
+    log = simulate(scenario, narrate=False)
+    sides = {m for side in scenario.sides for m in side.members}
+    for record in (r for r in log.records if isinstance(r, RoundRecord)):
+        if record.spec.signatories != "invitees":
+            continue
+        required = record.votes.required
+        alone_away = [
+            i for i in required if log.actor_ids[i] not in sides and not record.talks.present[i]
+        ]
+        if alone_away:
+            assert not record.votes.agreed.any()
+
+
+@FAST
+@given(scenarios())
+def test_a_package_is_agreed_whole_or_not_at_all(scenario):
+    for _outcome, record in _rounds_and_sessions(simulate(scenario, narrate=False)):
+        if record.spec.package:
+            assert record.votes.agreed.all() or not record.votes.agreed.any()
+
+
+def _rounds_and_sessions(log):
+    sessions = [r for r in log.records if isinstance(r, RoundRecord)]
+    by_id = {o.round_id: o for o in log.rounds}
+    return [(by_id[r.spec.id], r) for r in sessions]
+
+
+@FAST
+@given(scenarios())
+def test_deadlines_extend_then_collapse_and_the_track_waits(scenario):
+    log = simulate(scenario, narrate=False)
+    specs = {r.id: r for r in scenario.schedule}
+    for outcome in log.rounds:
+        spec = specs[outcome.round_id]
+        limit = spec.deadline.extensions if spec.deadline else 0
+        assert 0 <= outcome.extensions <= limit
+        assert outcome.end_date >= outcome.date + dt.timedelta(days=spec.days - 1)
+        assert outcome.collapsed == (
+            spec.deadline is not None and outcome.extensions == limit and not all(outcome.agreed)
+        )
+    for earlier, later in zip(log.rounds, log.rounds[1:], strict=False):
+        assert later.date > earlier.end_date or later.date >= earlier.date  # tracks run apart
 
 
 @FAST
@@ -133,14 +217,19 @@ def test_every_rule_tables_a_text_within_the_hull_of_those_bargaining(rule, data
     scenario = data.draw(scenarios(protocol=rule))
     """All four rules promise it: a weighted mean or median, a redraft toward objectors, or
     offers that move along the line between the two sides' positions."""
-    log = simulate(scenario)
+    log = simulate(scenario, narrate=False)
     observers = {a.id for a in scenario.actors if a.role == "observer"}
-    for r, outcome in enumerate(log.rounds):
-        bargaining = [a for a in outcome.attended if a not in observers] or list(outcome.attended)
+    for record in (r for r in log.records if isinstance(r, RoundRecord)):
+        attended = [log.actor_ids[i] for i in np.flatnonzero(record.attendance.attending)]
+        substance = record.seats.forum.substance
+        bargaining = [
+            a for a in attended if a not in observers and substance[log.actor_ids.index(a)]
+        ] or attended
         rows = [log.actor_ids.index(a) for a in bargaining]
-        for k, issue in enumerate(outcome.agenda):
-            column = log.positions[r][rows, log.issue_ids.index(issue)]
-            assert column.min() - 1e-9 <= outcome.text[k] <= column.max() + 1e-9, scenario.model
+        for k, issue in enumerate(record.spec.agenda):
+            column = record.before.positions[rows, log.issue_ids.index(issue)]
+            text = record.talks.bargain.text[k]
+            assert column.min() - 1e-9 <= text <= column.max() + 1e-9, scenario.model
 
 
 @FAST

@@ -1,8 +1,9 @@
 """Who comes to a round: conveners always; an invitee when the foreseen text beats staying away.
 
-    come_i  <=>  E_i + pull_i - D_i + e_i >= r_i
+    come_i  <=>  E_i + F_i + pull_i - D_i + e_i >= r_i
 
-with E_i the foreseen text's mean clause worth, pull_i its patron's pull when the patron is
+with E_i the foreseen text's mean clause worth, F_i what being at this track's table is worth
+to it apart from the text (``forums``), pull_i its patron's pull when the patron is
 invited, D_i its distrust of the guarantors and e_i the day's noise (docs/model.md).
 """
 
@@ -56,12 +57,13 @@ def attendance(
     pull = params.patron_attendance_pull * patron_there * state.capability[patron]
     cost_, guarantor = cost
     noise = rng.normal(0.0, params.attendance_noise, size=cast.n_actors)
-    attending = everyone & (expected + pull - cost_ + noise >= state.reservation)
+    forum = seats.forum.value
+    attending = everyone & (expected + forum + pull - cost_ + noise >= state.reservation)
     attending[seats.conveners] = True
     chosen = np.zeros(cast.n_actors, dtype=bool)
     for i, choice in choices.items():
         if choice.attend is not None and everyone[i] and i not in seats.conveners:
             attending[i], chosen[i] = choice.attend, True
     return AttendanceRecord(
-        attending, expected, pull, noise, patron_there, cost_, guarantor, chosen
+        attending, expected, pull, noise, patron_there, cost_, guarantor, chosen, forum
     )

@@ -17,6 +17,25 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
+class SideSeat:
+    """A side as the engine reads it: its members (indices), its rule and its lead (or -1)."""
+
+    id: str
+    name: str
+    members: np.ndarray
+    rule: str
+    lead: int
+
+
+@dataclass(frozen=True, eq=False)
+class Forums:
+    """Per actor, what being at one track's table is worth, and whether it negotiates there."""
+
+    value: np.ndarray  # (actors,)
+    substance: np.ndarray  # bool (actors,)
+
+
+@dataclass(frozen=True, eq=False)
 class Cast:
     """The actors and issues of a run, in id order (the order of the file changes nothing)."""
 
@@ -33,6 +52,9 @@ class Cast:
     moves: np.ndarray
     may_walk_out: np.ndarray
     guarantees: np.ndarray
+    sides: tuple[SideSeat, ...] = ()
+    side: np.ndarray | None = None  # (actors,) index into ``sides``, -1 for none
+    forums: dict[str, Forums] | None = None  # by track id; a track not here: value 0, substance
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Cast:
@@ -60,7 +82,16 @@ class Cast:
             moves=flags("moves"),
             may_walk_out=flags("may_walk_out"),
             guarantees=flags("guarantees"),
+            **_sides(scenario, actor_index),
+            forums=_forums(scenario, actors),
         )
+
+    def forum(self, track: str) -> Forums:
+        """The forum values of ``track`` (no value, full substance where none is declared)."""
+        declared = (self.forums or {}).get(track)
+        if declared is not None:
+            return declared
+        return Forums(np.zeros(self.n_actors), np.ones(self.n_actors, dtype=bool))
 
     @property
     def n_actors(self) -> int:
@@ -88,3 +119,25 @@ class Cast:
         if len(names) <= 1:
             return names[0] if names else "nobody"
         return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _sides(scenario: Scenario, actor_index: dict[str, int]) -> dict:
+    side = np.full(len(actor_index), -1, dtype=int)
+    seats = []
+    for k, spec in enumerate(scenario.sides):
+        members = np.array(sorted(actor_index[m] for m in spec.members), dtype=int)
+        side[members] = k
+        lead = actor_index[spec.lead] if spec.lead is not None else -1
+        seats.append(SideSeat(spec.id, spec.name, _frozen(members), spec.rule, lead))
+    return {"sides": tuple(seats), "side": _frozen(side)}
+
+
+def _forums(scenario: Scenario, actors: Sequence) -> dict[str, Forums]:
+    forums = {}
+    for track in {t for a in actors for t in a.forums}:
+        value = np.array([a.forums[track].value if track in a.forums else 0.0 for a in actors])
+        substance = np.array(
+            [a.forums[track].substance if track in a.forums else True for a in actors], dtype=bool
+        )
+        forums[track] = Forums(_frozen(value), _frozen(substance))
+    return forums

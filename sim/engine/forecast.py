@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import behaviour as b
+from .consent import acceptance, agreed
 from .record import Setup
 from .seats import Seats, table
 from .state import State
@@ -25,16 +26,17 @@ def foreseen_text(setup: Setup, state: State, seats: Seats) -> np.ndarray:
 
 
 def expected_agreement(setup: Setup, state: State, seats: Seats) -> float:
-    """The share of agenda clauses the conveners expect every required signatory to accept.
+    """The share of agenda clauses the conveners expect the consent set to agree.
 
-    They foresee the text all invitees would produce; the model postpones the round when their
-    (noisy) reading of this share falls below ``postpone_threshold``.
+    They foresee the text all invitees would produce and judge it by the same consent rule as
+    the agreement itself (``consent``), as if every invitee came; the model postpones the round
+    when their (noisy) reading of this share falls below ``postpone_threshold``.
     """
-    everyone = setup.cast.mask(seats.invited)
+    cast = setup.cast
+    everyone = cast.mask(seats.invited)
     text = foreseen_text(setup, state, seats)
-    required = seats.required(setup.cast, everyone)
+    required = seats.required(cast, everyone)
     agenda = seats.agenda
-    utility = b.clause_utility(
-        state.positions[required][:, agenda], state.salience[required][:, agenda], text
-    )
-    return float(b.accepts(utility, state.reservation[required]).all(axis=0).mean())
+    utility = b.clause_utility(state.positions[:, agenda], state.salience[:, agenda], text)
+    accepted = acceptance(utility, state.reservation, seats.package, seats.forum.substance)
+    return float(agreed(cast, required, accepted, everyone, state.capability).mean())

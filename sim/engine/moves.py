@@ -32,7 +32,7 @@ def moves(
 ) -> MoveRecord:
     """The positions after the round, and each actor's pull toward its patron."""
     cast = setup.cast
-    movers = present & cast.moves
+    movers = present & cast.moves & seats.forum.substance
     before = state.positions
     if not movers.any():
         return MoveRecord(movers, before, before, np.zeros_like(before))

@@ -4,8 +4,9 @@ over the round's agenda."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,6 +26,7 @@ class Setup:
     cast: Cast
     params: object  # ModelParams (typed loosely: pydantic models are not hashable)
     rule: object  # a sim.protocols.Protocol
+    track_names: dict = field(default_factory=dict)  # track id -> display name, for words
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +41,7 @@ class AttendanceRecord:
     distrust: np.ndarray  # the cost of a deal under adversaries' guarantee
     guarantor: np.ndarray  # the guarantor behind that cost
     chosen: np.ndarray  # bool: decided by a played delegation, not the model
+    forum: np.ndarray | None = None  # what being at this track's table is worth, apart
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +61,7 @@ class VoteRecord:
     accepted: np.ndarray  # (actors, agenda)
     agreed: np.ndarray  # (agenda,)
     signatories_present: bool
+    package_worth: np.ndarray | None = None  # (actors,): the whole text's worth, in a package
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,6 +111,7 @@ class RoundRecord:
             agreed=tuple(bool(x) for x in votes.agreed),
             accepted_by=tuple(ids[i] for i in seats.invited if accepted_all[i]),
             distance=tuple(float(d) for d in distance),
+            end_date=self.date + dt.timedelta(days=self.spec.days - 1),
         )
 
 
@@ -122,3 +127,43 @@ class PostponementRecord:
     date: dt.date
     agreeable: float
     days: int
+
+
+@dataclass(frozen=True, eq=False)
+class DeadlineRecord:
+    """A round's deadline passed with clauses open: it was ``extended`` or it ``collapsed``."""
+
+    spec: Round
+    date: dt.date
+    kind: str  # extended or collapsed
+    open_issues: tuple[str, ...]
+    extension: int  # which extension this is (extended), or how many there were (collapsed)
+    days: int  # how long the extension runs (0 when the round collapsed)
+
+
+def merge_sessions(cast: Cast, sessions: list[RoundRecord], collapsed: bool) -> RoundOutcome:
+    """One outcome for a round and its extensions: who came and was asked is the first
+    session's; a clause is agreed if some session agreed it, with that session's text; the
+    round ends on the last day of its last session."""
+    first = sessions[0].outcome(cast)
+    agenda = first.agenda
+    text, agreed = (
+        dict(zip(agenda, first.text, strict=True)),
+        dict(zip(agenda, first.agreed, strict=True)),
+    )
+    walked = set(first.walked_out)
+    for session in sessions[1:]:
+        later = session.outcome(cast)
+        walked |= set(later.walked_out)
+        for issue, x, ok in zip(later.agenda, later.text, later.agreed, strict=True):
+            text[issue], agreed[issue] = x, ok
+    last = sessions[-1]
+    return dataclasses.replace(
+        first,
+        text=tuple(text[i] for i in agenda),
+        agreed=tuple(agreed[i] for i in agenda),
+        walked_out=tuple(a for a in first.invited if a in walked),
+        extensions=len(sessions) - 1,
+        end_date=last.date + dt.timedelta(days=last.spec.days - 1),
+        collapsed=collapsed,
+    )

@@ -20,13 +20,13 @@ from ..scenario import Scenario
 from ..streams import Seed, Streams
 from .cast import Cast
 from .forecast import expected_agreement
-from .record import PostponementRecord, RoundRecord, Setup
+from .record import DeadlineRecord, PostponementRecord, RoundRecord, Setup, merge_sessions
 from .round import play_round
 from .schedule import Schedule
 from .seats import Seats
 from .state import ShockRecord, State, apply_shock
 
-Record = ShockRecord | PostponementRecord | RoundRecord
+Record = ShockRecord | PostponementRecord | RoundRecord | DeadlineRecord
 
 
 class Run:
@@ -35,7 +35,8 @@ class Run:
     def __init__(self, scenario: Scenario, seed: Seed | None = None):
         self.streams = Streams.from_seed(scenario.seed if seed is None else seed)
         cast = Cast.from_scenario(scenario)
-        self.setup = Setup(cast, scenario.model, protocol(scenario.model.protocol))
+        tracks = {track.id: track.name for track in scenario.tracks}
+        self.setup = Setup(cast, scenario.model, protocol(scenario.model.protocol), tracks)
         self.state = State.initial(scenario, cast)
         self.schedule = Schedule.of(tuple(scenario.schedule))
         self.pending_shocks = sorted(scenario.shocks, key=lambda s: s.date)
@@ -81,15 +82,43 @@ class Run:
                     made.append(PostponementRecord(spec, slot.date, agreeable, days))
                     self.schedule.postpone(slot, days)
                     continue
-            self.state, record = play_round(
-                self.setup, self.state, spec, slot.date, slot.postponements, self.streams, by_index
-            )
-            self.log.add_round(record.outcome(self.cast), record.before, record.votes.utility)
-            self.schedule.played(slot)
-            made.append(record)
+            sessions = self._sessions(spec, slot.date, slot.postponements, by_index, made)
+            outcome = merge_sessions(self.cast, sessions, _collapsed(made, spec))
+            first = sessions[0]
+            self.log.add_round(outcome, first.before, first.votes.utility)
+            self.schedule.played(slot, outcome.end_date)
             break
         self.log.records.extend(made)
         return made
+
+    def _sessions(self, spec, date, postponements, choices, made: list) -> list[RoundRecord]:
+        """The round, and its extensions while its deadline passes with clauses open.
+
+        Each extension is a further session on the open clauses only, starting the day after
+        the previous one ended and lasting ``extension_days``; shocks due by then apply first.
+        After the last extension allowed, a round with clauses still open collapses.
+        """
+        sessions: list[RoundRecord] = []
+        session = spec
+        while True:
+            self.state, record = play_round(
+                self.setup, self.state, session, date, postponements, self.streams, choices
+            )
+            sessions.append(record)
+            made.append(record)
+            left = tuple(
+                i for i, ok in zip(session.agenda, record.votes.agreed, strict=True) if not ok
+            )
+            if spec.deadline is None or not left:
+                return sessions
+            date = date + dt.timedelta(days=session.days)
+            if len(sessions) > spec.deadline.extensions:
+                made.append(DeadlineRecord(spec, date, "collapsed", left, len(sessions) - 1, 0))
+                return sessions
+            days = spec.deadline.extension_days
+            made.append(DeadlineRecord(spec, date, "extended", left, len(sessions), days))
+            made += self._advance_to(date)
+            session = spec.model_copy(update={"agenda": list(left), "days": days})
 
     def _advance_to(self, date: dt.date) -> list[ShockRecord]:
         """Move the clock to ``date`` and apply every shock dated on or before it."""
@@ -104,3 +133,9 @@ class Run:
         while self.running:
             self.step()
         return self.log
+
+
+def _collapsed(made: list, spec) -> bool:
+    return any(
+        isinstance(r, DeadlineRecord) and r.kind == "collapsed" and r.spec is spec for r in made
+    )

@@ -50,12 +50,12 @@ class Schedule:
         later = slot.date + dt.timedelta(days=days)
         heapq.heappush(self.ready, Slot(later, slot.index, slot.postponements + 1))
 
-    def played(self, slot: Slot) -> None:
-        """The round of ``slot`` met: queue its track's next round after it ends."""
+    def played(self, slot: Slot, last_day: dt.date) -> None:
+        """The round of ``slot`` met until ``last_day``: queue its track's next round after."""
         spec = self.rounds[slot.index]
         queue = self.queues[spec.track]
         if queue:
-            self._enqueue(queue.pop(0), not_before=slot.date + dt.timedelta(days=spec.days))
+            self._enqueue(queue.pop(0), not_before=last_day + dt.timedelta(days=1))
 
     def _enqueue(self, index: int, not_before: dt.date | None) -> None:
         planned = self.rounds[index].planned_date

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import behaviour as b
 from ..protocols import Table
 from ..scenario import ModelParams, Round
-from .cast import Cast
+from .cast import Cast, Forums
 from .state import State
 
 
@@ -19,25 +20,34 @@ class Seats:
     conveners: np.ndarray
     invited: np.ndarray
     agenda: np.ndarray
-    explicit_signatories: np.ndarray | None
+    consent: str | np.ndarray  # a rule of CONSENT_RULES, or the named signatories
+    package: bool
+    forum: Forums  # what this round's track is worth to each actor
 
     @classmethod
     def of(cls, cast: Cast, spec: Round) -> Seats:
         conveners = cast.indices(spec.conveners)
         invitees = [a for a in spec.invitees if a not in spec.conveners]
-        explicit = None if spec.signatories == "attendees" else cast.indices(spec.signatories)
+        signatories = spec.signatories
+        consent = signatories if isinstance(signatories, str) else cast.indices(signatories)
         return cls(
             conveners=conveners,
             invited=np.concatenate([conveners, cast.indices(invitees)]).astype(int),
             agenda=cast.issue_indices(spec.agenda),
-            explicit_signatories=explicit,
+            consent=consent,
+            package=spec.package,
+            forum=cast.forum(spec.track),
         )
 
     def required(self, cast: Cast, at_table: np.ndarray) -> np.ndarray:
-        """Whose consent a clause needs, given who is at the table."""
-        if self.explicit_signatories is not None:
-            return self.explicit_signatories
-        return np.flatnonzero(at_table & cast.consents)
+        """Whose consent a clause needs (``at_table`` matters only under ``attendees``)."""
+        if not isinstance(self.consent, str):
+            return self.consent
+        if self.consent == "conveners":
+            return self.conveners
+        if self.consent == "attendees":
+            return np.flatnonzero(at_table & cast.consents)
+        return np.flatnonzero(cast.mask(self.invited) & cast.consents)
 
     def voters(self, cast: Cast, present: np.ndarray, required: np.ndarray) -> np.ndarray:
         """Who votes on the text: those present whose role consents, and any required one."""
@@ -58,19 +68,54 @@ def table(
     at_table: np.ndarray,
     objectors: np.ndarray | None = None,
 ) -> Table:
-    """The agenda columns of the state, and who is where: what the rule sees."""
+    """The agenda columns of the state, and who is where: what the rule sees.
+
+    An actor that refuses substance at this forum sits at the table without drafting or
+    objecting. A side drafts through one speaker (``_speak_for_sides``).
+    """
     agenda = seats.agenda
+    positions, salience = state.positions[:, agenda], state.salience[:, agenda]
+    capability = state.capability
+    drafting = at_table & cast.drafts & seats.forum.substance
+    objectors = np.zeros_like(at_table) if objectors is None else objectors & drafting
+    if cast.sides:
+        positions, salience, capability = positions.copy(), salience.copy(), capability.copy()
+        drafting, objectors = drafting.copy(), objectors.copy()
+        _speak_for_sides(cast, positions, salience, capability, drafting, objectors)
     return Table(
-        positions=state.positions[:, agenda],
-        salience=state.salience[:, agenda],
-        capability=state.capability,
+        positions=positions,
+        salience=salience,
+        capability=capability,
         reservation=state.reservation,
         present=at_table,
-        drafting=at_table & cast.drafts,
+        drafting=drafting,
         conveners=cast.mask(seats.conveners),
-        objectors=np.zeros_like(at_table) if objectors is None else objectors,
+        objectors=objectors,
         params=params,
         actor_names=cast.actor_names,
         issue_ids=tuple(cast.issue_ids[j] for j in agenda),
         patron=cast.patron,
     )
+
+
+def _speak_for_sides(cast, positions, salience, capability, drafting, objectors) -> None:
+    """One speaker per side at the table, in place: the side bargains as one.
+
+    The speaker is the side's lead when it drafts here, else its strongest drafting member. It
+    carries the side's clout (its strongest member's capability), the side's position (its
+    lead's under ``lead``; otherwise the members' capability- and salience-weighted mean, and
+    their mean salience) and the objections of any member; the other members stop drafting.
+    """
+    for side in cast.sides:
+        here = side.members[drafting[side.members]]
+        if not here.size:
+            continue
+        speaker = side.lead if side.lead in here else int(here[np.argmax(capability[here])])
+        if side.rule != "lead":
+            weights = capability[here][:, None] * salience[here]
+            positions[speaker] = b.weighted_text(positions[here], weights)
+            salience[speaker] = salience[here].mean(axis=0)
+        capability[speaker] = capability[here].max()
+        objectors[speaker] = objectors[here].any()
+        drafting[here] = False
+        drafting[speaker] = True

@@ -2,7 +2,8 @@
 
     accept_ij  <=>  u_ij >= r_i,    u_ij = 1 - s_ij |x_j - p_ij| / 100
 
-A clause is agreed when every required signatory is present and accepts it.
+A clause is agreed when every unit of the consent set consents (``consent``): by default every
+invited party, so an absent one blocks; in a package round the agenda is taken whole.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from .. import behaviour as b
 from ..policy import Choices
+from .consent import acceptance, agreed
 from .record import Setup, TalksRecord, VoteRecord
 from .seats import Seats
 from .state import State
@@ -32,15 +34,20 @@ def votes(
     utility = b.clause_utility(
         state.positions, state.salience, seats.full_text(cast, talks.bargain.text)
     )
-    accepted = b.accepts(utility[:, seats.agenda], state.reservation)
+    on_agenda = utility[:, seats.agenda]
+    accepted = acceptance(on_agenda, state.reservation, seats.package, seats.forum.substance)
     for i, choice in choices.items():
-        for k, j in enumerate(seats.agenda):
-            said = choice.accept.get(cast.issue_ids[j])
-            if said is not None and talks.present[i]:
-                accepted[i, k] = bool(said)
+        said = [choice.accept.get(cast.issue_ids[j]) for j in seats.agenda]
+        if not talks.present[i] or all(x is None for x in said):
+            continue
+        if seats.package:  # taken whole: one rejected clause rejects it, all accepted accept it
+            if False in said:
+                accepted[i] = False
+            elif None not in said:
+                accepted[i] = True
+        else:
+            accepted[i] = [accepted[i, k] if x is None else bool(x) for k, x in enumerate(said)]
     signatories_present = bool(required.size) and bool(np.all(talks.present[required]))
-    if signatories_present:
-        agreed = accepted[required].all(axis=0)
-    else:
-        agreed = np.zeros(seats.agenda.size, dtype=bool)
-    return VoteRecord(required, utility, accepted, agreed, signatories_present)
+    verdict = agreed(cast, required, accepted, talks.present, state.capability)
+    worth = on_agenda.mean(axis=1) if seats.package else None
+    return VoteRecord(required, utility, accepted, verdict, signatories_present, worth)

@@ -7,11 +7,11 @@ package alone turns them into ``Event`` lines a student can follow. A run made w
 
 from __future__ import annotations
 
-from ..engine.record import PostponementRecord, RoundRecord, Setup
+from ..engine.record import DeadlineRecord, PostponementRecord, RoundRecord, Setup
 from ..engine.state import ShockRecord
 from ..runlog import Event
 from .rounds import narrate_round
-from .schedule import narrate_postponement, narrate_shock
+from .schedule import narrate_deadline, narrate_postponement, narrate_shock
 
 
 def narrate(setup: Setup, records: list) -> list[Event]:
@@ -22,6 +22,8 @@ def narrate(setup: Setup, records: list) -> list[Event]:
             events += narrate_round(setup, record)
         elif isinstance(record, PostponementRecord):
             events.append(narrate_postponement(setup, record))
+        elif isinstance(record, DeadlineRecord):
+            events.append(narrate_deadline(setup, record))
         elif isinstance(record, ShockRecord):
             events.append(narrate_shock(setup, record))
         else:  # pragma: no cover - a new record kind must be told here

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine.consent import unit_accepts, units
 from ..engine.record import RoundRecord, Setup
 from ..runlog import Event
 from .coalition import coalition_event
-from .words import explain_attendance, explain_move, explain_vote, explain_walkout
+from .words import (
+    explain_attendance,
+    explain_move,
+    explain_no_substance,
+    explain_package_vote,
+    explain_vote,
+    explain_walkout,
+)
 
 MOVE_REPORT_THRESHOLD = 1.0  # scale points; smaller moves are not narrated
 
@@ -49,6 +57,8 @@ def _attendance(setup: Setup, record: RoundRecord) -> list[Event]:
                 patron,
                 float(came.distrust[i]),
                 cast.actor_names[came.guarantor[i]],
+                0.0 if came.forum is None else float(came.forum[i]),
+                _track_name(setup, spec.track),
             )
             if came.chosen[i]:
                 text += " (The delegation's players decided.)"
@@ -94,12 +104,31 @@ def _walkouts(setup: Setup, record: RoundRecord) -> list[Event]:
     ]
 
 
+def _track_name(setup: Setup, track: str) -> str:
+    return getattr(setup, "track_names", {}).get(track, track)
+
+
 def _votes(setup: Setup, record: RoundRecord) -> list[Event]:
     cast, seats, votes, state = setup.cast, record.seats, record.votes, record.before
     text = record.talks.bargain.text
     voters = seats.voters(cast, record.talks.present, seats.required(cast, record.talks.present))
     events = []
     for i in np.flatnonzero(voters):
+        actor = cast.actor_ids[i]
+        if not seats.forum.substance[i]:
+            sentence = explain_no_substance(
+                cast.actor_names[i], _track_name(setup, record.spec.track)
+            )
+            events.append(_event(record, "refused_substance", sentence, actor=actor))
+            continue
+        if votes.package_worth is not None:
+            ok, worth = bool(votes.accepted[i].all()), float(votes.package_worth[i])
+            sentence = explain_package_vote(
+                cast.actor_names[i], worth, float(state.reservation[i]), ok
+            )
+            kind = "accepted" if ok else "rejected"
+            events.append(_event(record, kind, sentence, actor=actor, value=worth))
+            continue
         for k, j in enumerate(seats.agenda):
             issue = cast.issue_ids[j]
             ok = bool(votes.accepted[i, k])
@@ -122,8 +151,8 @@ def _votes(setup: Setup, record: RoundRecord) -> list[Event]:
 
 def _agreement(setup: Setup, record: RoundRecord) -> list[Event]:
     cast, votes, present = setup.cast, record.votes, record.talks.present
-    required = votes.required
-    missing = [i for i in required if not present[i]]
+    required, state = votes.required, record.before
+    blocs = units(cast, required, state.capability) if required.size else ()
     events = []
     for k, j in enumerate(record.seats.agenda):
         issue = cast.issue_ids[j]
@@ -132,14 +161,37 @@ def _agreement(setup: Setup, record: RoundRecord) -> list[Event]:
             text = f"Agreed on {name}: signed by {cast.names(required)}."
         elif not required.size:
             text = f"No agreement on {name}: nobody was there to sign."
-        elif missing:
-            text = f"No agreement on {name}: {cast.names(missing)} not at the table to sign."
         else:
-            refusers = [i for i in required if not votes.accepted[i, k]]
-            text = f"No agreement on {name}: rejected by {cast.names(refusers)}."
+            text = f"No agreement on {name}: {_why_not(cast, blocs, votes, present, state, k)}."
         kind = "agreed" if votes.agreed[k] else "no_agreement"
         events.append(_event(record, kind, text, issue=issue))
     return events
+
+
+def _why_not(cast, blocs, votes, present, state, k: int) -> str:
+    """Who withheld consent on clause ``k``: those away, then those who rejected it."""
+    away, refused = [], []
+    for unit in blocs:
+        if unit_accepts(unit, votes.accepted[:, k : k + 1], present, state.capability)[0]:
+            continue
+        gone = [i for i in unit.members if not present[i]]
+        label = unit.side if unit.side else cast.actor_names[unit.lead]
+        if unit.side is None:
+            (away if gone else refused).append(label)
+        elif len(gone) == len(unit.members) or (unit.rule == "lead" and unit.lead in gone):
+            away.append(label)
+        else:
+            refused.append(label)
+    parts = []
+    if away:
+        parts.append(f"{_join(away)} not at the table to sign")
+    if refused:
+        parts.append(f"rejected by {_join(refused)}")
+    return "; ".join(parts)
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _patron_pulls(setup: Setup, record: RoundRecord) -> list[Event]:

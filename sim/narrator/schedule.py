@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine.record import PostponementRecord, Setup
+from ..engine.record import DeadlineRecord, PostponementRecord, Setup
 from ..engine.state import ShockRecord
 from ..runlog import Event
 
@@ -31,3 +31,21 @@ def narrate_postponement(setup: Setup, record: PostponementRecord) -> Event:
         round=spec.id,
         value=record.agreeable,
     )
+
+
+def narrate_deadline(setup: Setup, record: DeadlineRecord) -> Event:
+    cast, spec = setup.cast, record.spec
+    issues = ", ".join(cast.issue_names[i] for i in record.open_issues)
+    if record.kind == "extended":
+        allowed = spec.deadline.extensions if spec.deadline else record.extension
+        text = (
+            f"The deadline of {spec.name} passed with {issues} still open: the talks were "
+            f"extended by {record.days} day{'s' if record.days != 1 else ''} "
+            f"(extension {record.extension} of {allowed})."
+        )
+    else:
+        text = (
+            f"{spec.name} collapsed: its last deadline passed with {issues} still open, and no "
+            "further extension was allowed."
+        )
+    return Event(record.date, record.kind, text, round=spec.id, value=float(record.extension))

@@ -13,16 +13,20 @@ def explain_attendance(
     patron: str | None,
     distrust: float = 0.0,
     guarantor: str = "",
+    forum: float = 0.0,
+    track: str = "",
 ) -> str:
     """The expected text, its patron's pull, its distrust of the guarantors, the day's doubts."""
     parts = [f"the text it expected was worth {expected:.2f} to it"]
+    if round(forum, 2):
+        parts.append(f"being at the {track} table was worth {forum:+.2f} to it in itself")
     if patron and pull:
         parts.append(f"its patron {patron} at the table added {pull:.2f}")
     if round(distrust, 2):
         parts.append(f"a deal under {guarantor}'s guarantee cost it {distrust:.2f}")
     if round(mood, 2):
         parts.append(f"{'hopes' if mood > 0 else 'doubts'} of the day {mood:+.2f}")
-    weighed = expected + pull - distrust + mood
+    weighed = expected + forum + pull - distrust + mood
     verdict = "attended" if came else "stayed away"
     compare = "at least" if came else "less than"
     return (
@@ -63,4 +67,23 @@ def explain_move(name: str, issue: str, before: float, after: float, text: float
     return (
         f"{name} shifted on {issue} from {before:.0f} to {after:.0f} "
         f"(the text stood at {text:.0f})."
+    )
+
+
+def explain_package_vote(name: str, worth: float, reservation: float, accepted: bool) -> str:
+    if accepted:
+        return (
+            f"{name} accepted the package: the whole text was worth {worth:.2f} to it, at least "
+            f"its walk-away value {reservation:.2f}, whatever it thought of single clauses."
+        )
+    return (
+        f"{name} rejected the package: the whole text was worth {worth:.2f} to it, below its "
+        f"walk-away value {reservation:.2f}."
+    )
+
+
+def explain_no_substance(name: str, track: str) -> str:
+    return (
+        f"{name} was at the {track} table but refused to negotiate substance there: it accepted "
+        "no clause."
     )

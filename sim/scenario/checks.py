@@ -25,11 +25,13 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
         ("actors", actors),
         ("schedule", [r.id for r in scenario.schedule]),
         ("shocks", [s.id for s in scenario.shocks]),
+        ("sides", [s.id for s in scenario.sides]),
     ):
         _unique(ids, section, report)
 
-    valid_sources = _Ids(_sourced_fields(issues))
+    tracks = scenario.track_ids()
     for a, actor in enumerate(scenario.actors):
+        valid_sources = _Ids(_sourced_fields(issues, actor.forums))
         for field in SOURCED_MAPPINGS:
             values = getattr(actor, field)
             for issue in issues:
@@ -45,9 +47,11 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
                 report(("actors", a, "patron"), "expected another actor as patron; found itself")
         for key in actor.sources:
             _known(key, valid_sources, "calibrated field", ("actors", a, "sources", key), report)
+        for track in actor.forums:
+            _known(track, tracks, "track", ("actors", a, "forums", track), report)
     _patron_cycles(scenario, report)
+    _side_checks(scenario, actors, roles, report)
 
-    tracks = scenario.track_ids()
     previous = None
     for r, round_ in enumerate(scenario.schedule):
         if not tracks:
@@ -72,7 +76,7 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
         for i, ident in enumerate(round_.agenda):
             _known(ident, issues, "issue", ("schedule", r, "agenda", i), report)
         _unique(round_.agenda, ("schedule", r, "agenda"), report)
-        if round_.signatories != "attendees":
+        if isinstance(round_.signatories, list):
             present = set(round_.conveners) | set(round_.invitees)
             for i, ident in enumerate(round_.signatories):
                 path = ("schedule", r, "signatories", i)
@@ -93,21 +97,49 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
     return problems
 
 
+def _side_checks(scenario: Scenario, actors: list[str], roles: dict, report) -> None:
+    """Members are known actors, none on two sides and none an observer; a lead is a member."""
+    side_of: dict[str, str] = {}
+    for s, side in enumerate(scenario.sides):
+        for m, member in enumerate(side.members):
+            path = ("sides", s, "members", m)
+            if member not in actors:
+                _known(member, actors, "actor", path, report)
+            elif member in side_of:
+                report(
+                    path,
+                    f"expected each actor on one side; found {member!r} also on "
+                    f"side {side_of[member]!r}",
+                )
+            elif roles[member] == "observer":
+                report(path, f"expected a member who is not an observer; found {member!r}")
+            side_of.setdefault(member, side.id)
+        if side.lead is not None and side.lead not in side.members:
+            report(
+                ("sides", s, "lead"),
+                f"expected one of the side's members "
+                f"({', '.join(side.members)}); found {side.lead!r}",
+            )
+
+
 def unsourced_numbers(scenario: Scenario) -> list[str]:
     """Every calibrated number of every actor that has no ``sources`` entry, as ``actor.field``."""
     missing = []
     for actor in scenario.actors:
-        for field in _sourced_fields(scenario.issue_ids()):
+        for field in _sourced_fields(scenario.issue_ids(), actor.forums):
             if field not in actor.sources:
                 missing.append(f"{actor.id}.{field}")
     return missing
 
 
-def _sourced_fields(issues: Iterable[str]) -> list[str]:
+def _sourced_fields(issues: Iterable[str], forums: Iterable[str] = ()) -> list[str]:
+    """The ``sources`` keys an actor's numbers need: its scalars, one per issue of each mapping,
+    and one per forum it declares (``forums.geneva``)."""
     issues = list(issues)
     fields = list(SOURCED_SCALARS)
     for mapping in SOURCED_MAPPINGS:
         fields.extend(f"{mapping}.{issue}" for issue in issues)
+    fields.extend(f"forums.{track}" for track in forums)
     return fields
 
 

@@ -63,12 +63,13 @@ Date = Annotated[dt.date, BeforeValidator(_date_only), AfterValidator(_date_in_r
 class RoleBehaviour:
     """What an actor of one role does in a round: the one table the engine reads roles from.
 
-    ``drafts``: its positions shape the text under every bargaining rule. ``consents``: under
-    ``signatories: attendees`` it is a required signatory when at the table, and its vote is
-    recorded. ``moves``: after the round it concedes toward the text, presses weaker actors and
-    is pulled by its patron. ``may_walk_out``: as an invitee (conveners never walk out) it leaves
-    a text far below its walk-away value. ``guarantees``: it is a guarantor of the round's deal
-    when seated, the actor ``guarantor_distrust`` measures against.
+    ``drafts``: its positions shape the text under every bargaining rule. ``consents``: it is
+    one of the parties whose consent a clause needs (under the default ``signatories:
+    invitees``, whenever it is invited, present or not), and its vote is recorded. ``moves``:
+    after the round it concedes toward the text, presses weaker actors and is pulled by its
+    patron. ``may_walk_out``: as an invitee (conveners never walk out) it leaves a text far below
+    its walk-away value. ``guarantees``: it is a guarantor of the round's deal when seated, the
+    actor ``guarantor_distrust`` measures against.
     """
 
     summary: str
@@ -98,8 +99,8 @@ ROLE_BEHAVIOUR: dict[str, RoleBehaviour] = {
         guarantees=True,
     ),
     "mediator": RoleBehaviour(
-        "drafts and convenes, moves with the room; its consent is not needed under attendees "
-        "and it never walks out",
+        "drafts and convenes, moves with the room; its consent is never needed unless the "
+        "round names it a signatory, and it never walks out",
         drafts=True,
         consents=False,
         moves=True,
@@ -186,6 +187,19 @@ class Issue(Frozen):
     description: str = ""
 
 
+class Forum(Frozen):
+    """What being at one track's table is worth to an actor apart from the text it expects.
+
+    ``value`` is added to the worth of coming (recognition, an audience, the cost of being seen
+    to boycott: negative for a forum the actor disdains). ``substance: false`` is an actor that
+    comes but refuses to negotiate substance there: it does not draft, accepts no clause (so it
+    blocks wherever its consent is needed), does not move and does not walk out.
+    """
+
+    value: Annotated[float, Field(strict=False, ge=-1.0, le=1.0)] = 0.0
+    substance: bool = True
+
+
 class Actor(Frozen):
     """A party to the talks: its preferences, its weight and how it behaves."""
 
@@ -203,6 +217,11 @@ class Actor(Frozen):
     )
     reservation: Unit = Field(description="Utility of walking away; a clause below it is rejected.")
     patron: Identifier | None = None
+    forums: dict[Identifier, Forum] = Field(
+        default_factory=dict,
+        description="Per track id: the worth of being at that table, and whether the actor "
+        "negotiates substance there (see Forum).",
+    )
     description: str = ""
     sources: dict[str, Evidence] = Field(default_factory=dict)
 
@@ -230,6 +249,64 @@ class Track(Frozen):
     description: str = ""
 
 
+SIDE_RULES = {
+    "lead": "the side takes its lead's position and accepts what its lead accepts",
+    "majority": (
+        "the side's position is its members' capability- and salience-weighted mean; it accepts "
+        "a clause when members holding more than half its capability accept (absent members "
+        "count against)"
+    ),
+    "unanimity": (
+        "the side's position is its members' weighted mean; it accepts a clause only when every "
+        "member accepts (an absent member blocks)"
+    ),
+}
+SideRule = Literal["lead", "majority", "unanimity"]
+
+
+class Side(Frozen):
+    """Actors who bargain as one across the table (two-level bargaining, Putnam 1988).
+
+    At the table the side is one voice: its members do not draft one by one but through the
+    side's position (``rule``), and a clause needs the side's consent rather than each member's.
+    """
+
+    id: Identifier
+    name: Text
+    members: Annotated[list[Identifier], Field(min_length=1)]
+    rule: SideRule = "lead"
+    lead: Identifier | None = Field(
+        default=None, description="The member who speaks for the side (required for rule: lead)."
+    )
+    description: str = ""
+    sources: list[Evidence] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _lead_given(self) -> Side:
+        if self.rule == "lead" and self.lead is None:
+            raise ValueError("expected a `lead` (one of the members) for rule: lead; found none")
+        return self
+
+
+class Deadline(Frozen):
+    """A round that must conclude by its last day: if the agenda is not all agreed by then it is
+    extended by ``extension_days`` (at most ``extensions`` times), and after that it collapses."""
+
+    extensions: Annotated[int, Field(strict=True, ge=0, le=20)] = 0
+    extension_days: Annotated[int, Field(strict=True, ge=1, le=365)] = 1
+
+
+CONSENT_RULES = {
+    "invitees": (
+        "every invited actor whose role consents must accept a clause, present or not: an absent "
+        "party blocks (the default)"
+    ),
+    "attendees": "only the consenting actors present at the table must accept",
+    "conveners": "a declaration by the conveners alone",
+}
+ConsentRule = Literal["invitees", "attendees", "conveners"]
+
+
 class Round(Frozen):
     """A scheduled meeting. When it actually happens, and what it agrees, are for the model."""
 
@@ -243,7 +320,15 @@ class Round(Frozen):
     conveners: Annotated[list[Identifier], Field(min_length=1)]
     invitees: list[Identifier] = Field(default_factory=list)
     agenda: Annotated[list[Identifier], Field(min_length=1)]
-    signatories: list[Identifier] | Literal["attendees"] = "attendees"
+    signatories: list[Identifier] | ConsentRule = Field(
+        default="invitees",
+        description="Whose consent a clause needs: a list of actors, or one of CONSENT_RULES.",
+    )
+    package: bool = Field(
+        default=False,
+        description="Nothing is agreed until everything is: the agenda is accepted whole or not.",
+    )
+    deadline: Deadline | None = None
     description: str = ""
     sources: list[Text] = Field(default_factory=list)
 
@@ -363,6 +448,9 @@ class Scenario(Frozen):
     )
     issues: Annotated[list[Issue], Field(min_length=1)]
     actors: Annotated[list[Actor], Field(min_length=2)]
+    sides: list[Side] = Field(
+        default_factory=list, description="Actors who bargain and consent as one (see Side)."
+    )
     schedule: Annotated[list[Round], Field(min_length=1)]
     shocks: list[Shock] = Field(default_factory=list)
 
