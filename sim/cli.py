@@ -395,7 +395,7 @@ def sweep(spec: str, store_path: str, resume: bool, workers: int, dask_address, 
         )
         sys.exit(INTERRUPTED)
     click.echo(
-        f"{summary.total} runs: {summary.done} done, {summary.failed} failed "
+        f"{plural(summary.total, 'run')}: {summary.done} done, {summary.failed} failed "
         f"({summary.skipped} done before); store {store_path}"
     )
 

@@ -170,6 +170,7 @@ def _direct_labels(ax: Axes, last_date, ends, actors, styles, labels, grid: Grid
     The leader's slanted part lies in the gutter between the plot and the names, so that no
     leader crosses another actor's name.
     """
+    from matplotlib.collections import LineCollection
     from matplotlib.dates import date2num
     from matplotlib.transforms import blended_transform_factory
 
@@ -180,16 +181,25 @@ def _direct_labels(ax: Axes, last_date, ends, actors, styles, labels, grid: Grid
     placed = spread(targets, sizes, -3.0, 103.0)
     gutter = blended_transform_factory(ax.transAxes, ax.transData)
     end, right = date2num(last_date), ax.get_xlim()[1]
-    for target, y, style, label in zip(targets, placed, styles, labels, strict=True):
-        ax.plot([end, right], [target, target], color=style.color, lw=0.6, clip_on=False)
-        ax.plot(
-            [1.0, 1.01, 1.055],
-            [target, target, y],
-            color=style.color,
+    colors = [style.color for style in styles]
+    # one collection per kind of leader: a plot() call per actor costs more than the whole run
+    ax.add_collection(
+        LineCollection(
+            [[(end, t), (right, t)] for t in targets], colors=colors, lw=0.6, clip_on=False
+        ),
+        autolim=False,
+    )
+    ax.add_collection(
+        LineCollection(
+            [[(1.0, t), (1.01, t), (1.055, y)] for t, y in zip(targets, placed, strict=True)],
+            colors=colors,
             lw=0.6,
             transform=gutter,
             clip_on=False,
-        )
+        ),
+        autolim=False,
+    )
+    for y, style, label in zip(placed, styles, labels, strict=True):
         ax.text(
             1.06,
             y,
