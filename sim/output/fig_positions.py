@@ -164,29 +164,28 @@ def _line(ax: Axes, dates, values: np.ndarray, style: LineStyle, label: str) -> 
     )
 
 
-def _direct_labels(ax: Axes, last_date, ends, actors, styles, labels, grid: Grid) -> None:
-    """Each actor's name at its line's end, pushed apart, with a thin leader to it.
+def _label_places(targets: np.ndarray, labels: list[str], grid: Grid) -> np.ndarray:
+    """The labels' heights on the 0-100 scale, pushed apart so that no two overlap."""
+    lines = np.array([label.count("\n") + 1 for label in labels], dtype=float)
+    per_inch = 106 / grid.plot_height  # the y axis runs from -3 to 103
+    return spread(targets, lines * LABEL_SIZE * 1.2 / 72 * per_inch, -3.0, 103.0)
 
-    The leader's slanted part lies in the gutter between the plot and the names, so that no
-    leader crosses another actor's name.
-    """
+
+def _direct_labels(ax: Axes, last_date, ends, actors, styles, labels, grid: Grid) -> None:
+    """Each actor's name at its line's end, with a leader whose slant stays in the gutter
+    between plot and names (so that no leader crosses another actor's name)."""
     from matplotlib.collections import LineCollection
     from matplotlib.dates import date2num
     from matplotlib.transforms import blended_transform_factory
 
-    lines = np.array([label.count("\n") + 1 for label in labels], dtype=float)
-    per_inch = 106 / grid.plot_height  # the y axis runs from -3 to 103
-    sizes = lines * LABEL_SIZE * 1.2 / 72 * per_inch
     targets = np.array([ends[row] for row, _ in actors])
-    placed = spread(targets, sizes, -3.0, 103.0)
+    placed = _label_places(targets, labels, grid)
     gutter = blended_transform_factory(ax.transAxes, ax.transData)
     end, right = date2num(last_date), ax.get_xlim()[1]
     colors = [style.color for style in styles]
     # one collection per kind of leader: a plot() call per actor costs more than the whole run
     ax.add_collection(
-        LineCollection(
-            [[(end, t), (right, t)] for t in targets], colors=colors, lw=0.6, clip_on=False
-        ),
+        LineCollection([[(end, t), (right, t)] for t in targets], colors=colors, lw=0.6),
         autolim=False,
     )
     ax.add_collection(
