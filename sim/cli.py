@@ -15,6 +15,7 @@ import click
 from . import __version__
 from .scenario import LoadedScenario, ScenarioError, load_scenario, unsourced_numbers
 from .scenario.errors import capped
+from .wording import plural
 
 BAD_INPUT = 2
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
@@ -50,7 +51,7 @@ def _load_history(loaded: LoadedScenario):
 
 
 def _count(items, noun: str) -> str:
-    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+    return plural(len(items), noun)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,11 +72,13 @@ def validate(scenario: str) -> None:
         f"{_count(s.schedule, 'round')}, {_count(s.shocks, 'shock')}, seed {s.seed}"
     )
     last = max(r.planned_date for r in s.schedule)
-    late = [shock.id for shock in s.shocks if shock.date > last]
+    late = [shock.name for shock in s.shocks if shock.date > last]
     if late:
+        one = len(late) == 1
         click.echo(
-            f"note: shocks dated after the last planned meeting ({last}) apply only if "
-            f"a meeting slips past them: {', '.join(late)}",
+            f"note: {plural(len(late), 'shock')} dated after the last planned meeting ({last}) "
+            f"{'applies' if one else 'apply'} only if a meeting slips past "
+            f"{'it' if one else 'them'}: {'; '.join(late)}",
             err=True,
         )
     from .advice import advise
@@ -155,7 +158,7 @@ def run(
         from .report import round_table
 
         click.echo(round_table(log, loaded.scenario, history))
-        click.echo(f"simulated {len(log.rounds)} rounds in {simulated * 1000:.0f} ms")
+        click.echo(f"simulated {plural(len(log.rounds), 'round')} in {simulated * 1000:.0f} ms")
         if len(logs) > 1:
             _print_ensemble(logs, loaded.scenario, history, files["summary.json"])
     click.echo(f"wrote {target}")
@@ -392,7 +395,7 @@ def sweep(spec: str, store_path: str, resume: bool, workers: int, dask_address, 
         )
         sys.exit(INTERRUPTED)
     click.echo(
-        f"{summary.total} runs: {summary.done} done, {summary.failed} failed "
+        f"{plural(summary.total, 'run')}: {summary.done} done, {summary.failed} failed "
         f"({summary.skipped} done before); store {store_path}"
     )
 

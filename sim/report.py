@@ -1,4 +1,4 @@
-"""The short table ``run`` prints: one line per round, the model beside the record."""
+"""The short tables ``run`` prints: one row per round, the model beside the record."""
 
 from __future__ import annotations
 
@@ -8,50 +8,70 @@ from .facts import EnsembleRow
 from .history import History
 from .runlog import RunLog
 from .scenario import Scenario
+from .wording import plural
+
+# Column widths of the round table (the round column fits the longest id); a longer cell wraps
+# onto more lines, it is never cut.
+COLUMNS = (
+    ("round", 5),
+    ("date", 16),
+    ("venue", 18),
+    ("present", 24),
+    ("agreed", 28),
+    ("recorded", 30),
+)
 
 
-def _cell(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def table(header: list[str], widths: list[int], rows: list[list[str]]) -> str:
+    """A plain-text table whose long cells wrap inside their column instead of being cut.
+
+    A cell breaks at spaces (so lists are joined with ", "); a word longer than its column
+    stays whole and pushes the columns after it right on that line only.
+    """
+    lines = ["  ".join(name.ljust(width) for name, width in zip(header, widths, strict=True))]
+    lines.append("  ".join("-" * width for width in widths))
+    for row in rows:
+        cells = [
+            textwrap.wrap(text, width, break_long_words=False) or [""]
+            for text, width in zip(row, widths, strict=True)
+        ]
+        for k in range(max(len(c) for c in cells)):
+            parts = [
+                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(cells, widths, strict=True)
+            ]
+            lines.append("  ".join(parts).rstrip())
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def round_table(log: RunLog, scenario: Scenario, history: History | None) -> str:
+    """One row per round: when and where it met, who came, what it agreed, what the record says."""
     venues = {r.id: r.venue for r in scenario.schedule}
-    columns = [
-        ("round", 18),
-        ("date", 16),
-        ("venue", 9),
-        ("present", 26),
-        ("agreed", 30),
-        ("recorded", 34),
-    ]
-    lines = ["  ".join(name.ljust(width) for name, width in columns)]
-    lines.append("  ".join("-" * width for _, width in columns))
+    rows = []
     for outcome in log.rounds:
         present = set(outcome.attended) - set(outcome.walked_out)
         absent = [a for a in outcome.invited if a not in present]
         who = f"{len(present)}/{len(outcome.invited)}"
         if absent:
-            who += " (not: " + ",".join(absent) + ")"
+            who += " (not: " + ", ".join(absent) + ")"
         date = outcome.date.isoformat()
         if outcome.delay_days:
             date += f" +{outcome.delay_days}d"
-        agreed = ",".join(outcome.agreed_issues) or "-"
+        agreed = ", ".join(outcome.agreed_issues) or "-"
         recorded = _recorded(history, outcome.round_id)
-        cells = [outcome.round_id, date, venues[outcome.round_id], who, agreed, recorded]
-        lines.append(
-            "  ".join(_cell(c, w).ljust(w) for c, (_, w) in zip(cells, columns, strict=True))
-        )
-    return "\n".join(line.rstrip() for line in lines)
+        rows.append([outcome.round_id, date, venues[outcome.round_id], who, agreed, recorded])
+    widths = [w for _, w in COLUMNS]
+    widths[0] = max([widths[0]] + [len(row[0]) for row in rows])
+    return table([c for c, _ in COLUMNS], widths, rows)
 
 
 def _recorded(history: History | None, round_id: str) -> str:
     event = history.event(round_id) if history else None
     if event is None:
         return ""
-    agreed = ",".join(issue for issue, ok in event.agreed.items() if ok) or "-"
+    agreed = ", ".join(issue for issue, ok in event.agreed.items() if ok) or "-"
     slip = f" +{event.delay_days}d" if event.delay_days else ""
     away = event.stayed_away or []
-    away_text = f" (not: {','.join(away)})" if away else ""
+    away_text = f" (not: {', '.join(away)})" if away else ""
     return f"{agreed}{slip}{away_text}"
 
 
@@ -98,7 +118,7 @@ def ensemble_table(rows: list[EnsembleRow], runs: int, block: dict | None) -> st
     by_round: dict[str, list[EnsembleRow]] = {}
     for row in rows:
         by_round.setdefault(row.round_id, []).append(row)
-    lines = [f"ensemble of {runs} runs: share of runs per fact (median delay in days)"]
+    lines = [f"ensemble of {plural(runs, 'run')}: share of runs per fact (median delay in days)"]
     for round_id, facts in by_round.items():
         agreed = [f"{r.key} {r.forecast:.2f}" for r in facts if r.fact == "agreed"]
         came = [r.forecast for r in facts if r.fact == "attended"]
@@ -120,7 +140,8 @@ def ensemble_table(rows: list[EnsembleRow], runs: int, block: dict | None) -> st
         baselines = ", ".join(f"{name} {loss:.3f}" for name, loss in block["baselines"].items())
         lines.append(
             f"ensemble loss against the record: {block['loss']:.3f} over "
-            f"{block['facts_scored']} facts (mean loss of one run {block['mean_run_loss']:.3f}); "
+            f"{plural(block['facts_scored'], 'fact')} "
+            f"(mean loss of one run {block['mean_run_loss']:.3f}); "
             f"baselines: {baselines}"
         )
     return "\n".join(lines)

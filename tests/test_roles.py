@@ -73,7 +73,9 @@ def test_the_legend_lists_the_tracks_used_by_display_name_in_declaration_order(m
     scenario = mini.model_copy(update={"tracks": [*mini.tracks, unused]})
     figure = history_figure(simulate(tweak(scenario)), scenario, None)
     labels = [text.get_text() for text in figure.legends[0].get_texts()]
-    assert labels == ["Capital talks", "Lakeside talks", "record"]
+    seed = scenario.seed
+    model = [f"model (seed {seed})", "same round: model to record"]
+    assert labels == ["Capital talks", "Lakeside talks", *model, "record"]
     assert track_markers(scenario) == {"astana": "o", "geneva": "s", "unused": "^"}
 
 

@@ -1,0 +1,13 @@
+"""Small helpers for the words the console and the summaries print."""
+
+from __future__ import annotations
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 point``, ``2 points``: the count and the noun in agreement.
+
+    ``plural_form`` is for nouns whose plural is not the singular and an ``s`` (``match``,
+    ``matches``). Console and summary text says ``1 shock``, never ``1 shocks``.
+    """
+    noun = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count} {noun}"
