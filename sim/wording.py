@@ -11,3 +11,8 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """
     noun = singular if count == 1 else (plural_form or singular + "s")
     return f"{count} {noun}"
+
+
+def points(distance: float) -> str:
+    """``1 point``, ``12 points``: a distance on the 0-100 scale, rounded as it is printed."""
+    return plural(int(round(distance)), "point")

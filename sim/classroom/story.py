@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..scenario import Actor, Issue
+from ..wording import points
 from .rundir_reader import EventRow, RoundRow, RunDir
 
 #: Kinds whose sentences are the news of a round (the rest is behind "the full narrative").
@@ -358,13 +359,13 @@ def actor_cards(run: RunDir) -> tuple[ActorCard, ...]:
                 )
             )
         red = tuple(
-            f"{w.issue}: it accepts no text more than {w.tolerance:.0f} points from its position"
+            f"{w.issue}: it accepts no text more than {points(w.tolerance)} from its position"
             for w in wants
             if w.tolerance < RED_LINE_POINTS
         )
         tightest = min(wants, key=lambda w: w.tolerance, default=None)
         bends = (
-            f"{tightest.issue}: a text up to {tightest.tolerance:.0f} points from its position "
+            f"{tightest.issue}: a text up to {points(tightest.tolerance)} from its position "
             f"is still worth its walk-away value of {actor.reservation:.2f}"
             if tightest is not None and tightest.tolerance < 100
             else "it can live with any text on every issue"

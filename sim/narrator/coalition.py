@@ -13,6 +13,7 @@ import numpy as np
 
 from ..engine.record import RoundRecord, Setup
 from ..runlog import Event
+from ..wording import points
 
 
 def coalition_event(setup: Setup, record: RoundRecord) -> Event:
@@ -65,12 +66,12 @@ def _red_line_failure(setup: Setup, record: RoundRecord) -> Event:
     blocker_name, other_name = cast.actor_names[blocker], cast.actor_names[other]
     words = (
         f"No single delegation: the joint text on {name} ({text[col]:.0f}) sits "
-        f"{gaps[row, col]:.0f} points from {blocker_name}'s position "
+        f"{points(gaps[row, col])} from {blocker_name}'s position "
         f"({positions[row, col]:.0f}), beyond the {limits[row, col]:.0f} it can bear on this "
         "red line"
     )
     if other != blocker:
-        words += f"; {blocker_name} and {other_name} stand {apart:.0f} points apart on it"
+        words += f"; {blocker_name} and {other_name} stand {points(apart)} apart on it"
     return Event(
         record.date,
         "coalition_failed",

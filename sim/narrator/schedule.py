@@ -5,19 +5,25 @@ from __future__ import annotations
 from ..engine.record import DeadlineRecord, PostponementRecord, Setup
 from ..engine.state import ShockRecord
 from ..runlog import Event
+from ..wording import plural
 
 
 def narrate_shock(setup: Setup, record: ShockRecord) -> Event:
+    cast = setup.cast
     changes = []
     for change in record.changes:
+        who = cast.actor_names[cast.actor_index[change.actor]]
+        issue = cast.issue_names.get(change.issue or "", change.issue)
         if change.field == "position":
-            changes.append(f"{change.actor} position on {change.issue} -> {change.value:.0f}")
+            changes.append(f"{who}'s position on {issue} to {change.value:.0f}")
         elif change.field == "salience":
-            changes.append(f"{change.actor} salience of {change.issue} -> {change.value:.2f}")
+            changes.append(f"the salience of {issue} to {who} to {change.value:.2f}")
         else:
-            changes.append(f"{change.actor} {change.field} -> {change.value:.2f}")
+            field = change.field.replace("_", " ")
+            changes.append(f"{who}'s {field} to {change.value:.2f}")
     shock = record.shock
-    return Event(shock.date, "shock", f"{shock.name}: {'; '.join(changes)}.", value=None)
+    text = f"{shock.name}: it moved {'; '.join(changes)}."
+    return Event(shock.date, "shock", text, value=None)
 
 
 def narrate_postponement(setup: Setup, record: PostponementRecord) -> Event:
@@ -26,8 +32,8 @@ def narrate_postponement(setup: Setup, record: PostponementRecord) -> Event:
         record.date,
         "postponed",
         f"{cast.names(cast.indices(spec.conveners))} postponed {spec.name} by "
-        f"{record.days} days: they expected only {record.agreeable:.0%} of the agenda "
-        "to find every signatory's consent.",
+        f"{plural(record.days, 'day')}: {'it' if len(spec.conveners) == 1 else 'they'} expected "
+        f"only {record.agreeable:.0%} of the agenda to find the consent it needs.",
         round=spec.id,
         value=record.agreeable,
     )
@@ -40,7 +46,7 @@ def narrate_deadline(setup: Setup, record: DeadlineRecord) -> Event:
         allowed = spec.deadline.extensions if spec.deadline else record.extension
         text = (
             f"The deadline of {spec.name} passed with {issues} still open: the talks were "
-            f"extended by {record.days} day{'s' if record.days != 1 else ''} "
+            f"extended by {plural(record.days, 'day')} "
             f"(extension {record.extension} of {allowed})."
         )
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..wording import points
+
 
 def explain_attendance(
     name: str,
@@ -58,7 +60,7 @@ def explain_vote(
     verdict = "accepted" if accepted else "rejected"
     compare = "at least" if accepted else "below"
     return (
-        f"{name} {verdict} the clause on {issue}: it sits {gap:.0f} points from its position, "
+        f"{name} {verdict} the clause on {issue}: it sits {points(gap)} from its position, "
         f"worth {utility:.2f}, {compare} its walk-away value {reservation:.2f}."
     )
 
