@@ -248,20 +248,33 @@ def late_evidence(scenario: Scenario, split: dt.date) -> list[LateEntry]:
 
 
 def vintage_note(spec: FitSpec, scenario: Scenario) -> str:
-    """One sentence on how clean the held-out test is, for the report."""
+    """Plain sentences on how clean the held-out test is, for the report."""
     if spec.split_date is None:
         return "No split date in the spec: the evidence's dates are not checked against it."
-    late = late_evidence(scenario, spec.split_date)
-    undated = sum(e.date is None for e in late)
-    if not late:
-        return (
-            f"Every evidence entry of the scenario is dated before the split ({spec.split_date}):"
-            " the held-out test reads no later source."
+    split = spec.split_date
+    late = late_evidence(scenario, split)
+    held_out_shocks = {f"shock:{s.id}" for s in scenario.shocks if s.date >= split}
+    shocks = [e for e in late if e.owner in held_out_shocks]
+    actors = [e for e in late if e.owner not in held_out_shocks]
+    if not actors:
+        sentence = (
+            f"Every number of the actors and earlier shocks rests on evidence dated before the "
+            f"split ({split})"
         )
-    return (
-        f"{len(late) - undated} evidence entries of the scenario are dated on or after the split "
-        f"({spec.split_date}) and {undated} are undated: the held-out test may read hindsight."
-    )
+    else:
+        undated = sum(e.date is None for e in actors)
+        sentence = (
+            f"{len(actors) - undated} evidence entries of the actors and earlier shocks are dated "
+            f"on or after the split ({split}) and {undated} are undated: the held-out test may "
+            "read hindsight"
+        )
+    if shocks:
+        sentence += (
+            f"; {len(shocks)} evidence entries of the shocks of the held-out period are dated on "
+            "or after it or undated (such a shock is an input the backtest is conditioned on, as "
+            "the schedule is)"
+        )
+    return sentence + "."
 
 
 def _check_bounds(data: dict, parameter: Parameter, targets, located: Located, i: int):
