@@ -58,6 +58,11 @@ def check_output(loaded: LoadedSpec, overwrite: bool, echo: Callable[[str], None
 def run_calibration(
     loaded: LoadedSpec, echo: Callable[[str], None], overwrite: bool = False
 ) -> FitResult:
+    """Fit, backtest under every coding, print and write the results.
+
+    Over 40 lines because it tells the user each stage as it happens (the loss as written, the
+    split's cleanness, the fitted values, the backtest) between the stages themselves.
+    """
     spec = loaded.spec
     objective, scenario, history = build_objective(loaded)
     start = objective(_current_values(objective))

@@ -304,7 +304,11 @@ def _calibrate(spec: str, budget, workers, out, overwrite: bool) -> None:
 )
 @click.option("--overwrite", is_flag=True, help="Replace --figure if it exists.")
 def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> None:
-    """Run a scenario under every bargaining rule and compare them with the record."""
+    """Run a scenario under every bargaining rule and compare them with the record.
+
+    Over 40 lines because it checks the figure's target before running, then prints one table per
+    coding of the record from the same runs; the steps share the loaded scenario and record.
+    """
     from dataclasses import replace
 
     from .baselines import baseline_scores
