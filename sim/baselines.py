@@ -16,7 +16,7 @@ from .facts import Forecast, repeat_last
 from .facts import nothing_agreed as _nothing_agreed
 from .history import History
 from .scenario import Scenario
-from .scoring import Score, score
+from .scoring import LENIENT, Score, score
 
 NOTHING_AGREED = "baseline: nothing is ever agreed"
 REPEAT_LAST = "baseline: repeat the last meeting"
@@ -30,9 +30,15 @@ def persistence(scenario: Scenario, history: History) -> Forecast:
     return repeat_last(scenario, history)
 
 
-def baseline_scores(scenario: Scenario, history: History) -> list[tuple[str, Score]]:
-    """Both baselines scored against the record, named as the reports name them."""
+def baseline_scores(
+    scenario: Scenario, history: History, coding: str = LENIENT
+) -> list[tuple[str, Score]]:
+    """Both baselines scored against the record under a coding, named as the reports name them.
+
+    Under the strict coding "repeat the last meeting" repeats the last meeting as that coding
+    reads it (a reaffirmation there forecasts nothing agreed here).
+    """
     return [
-        (NOTHING_AGREED, score(nothing_agreed(scenario), scenario, history)),
-        (REPEAT_LAST, score(persistence(scenario, history), scenario, history)),
+        (NOTHING_AGREED, score(nothing_agreed(scenario), scenario, history, coding)),
+        (REPEAT_LAST, score(persistence(scenario, history), scenario, history, coding)),
     ]

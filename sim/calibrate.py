@@ -31,7 +31,8 @@ from pydantic import Field, ValidationError, model_validator
 
 from . import __version__
 from .baselines import baseline_scores
-from .history import History, load_history
+from .facts import CODINGS, LENIENT
+from .history import History, RecordDate, load_history
 from .model import ensemble_seeds, simulate
 from .scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 from .scenario.checks import cross_checks
@@ -39,7 +40,7 @@ from .scenario.errors import Problem, describe
 from .scenario.loader import validation_problems
 from .scenario.located import Located, load_located
 from .scenario.schema import Frozen, Identifier, Text
-from .scoring import Score, score_runs
+from .scoring import Score, score_codings, score_runs
 from .streams import Seed
 
 Key = str | int
@@ -74,6 +75,16 @@ class FitSpec(Frozen):
     seed: Annotated[int, Field(strict=True, ge=0, lt=2**32)] = 0
     report_seeds: Annotated[int, Field(strict=True, ge=1, le=1000)] = 50
     output: Text = "fitted"
+    coding: Literal["lenient", "strict"] = Field(
+        default=LENIENT,
+        description="The coding of the record the fit minimises (the report gives every coding).",
+    )
+    split_date: RecordDate | None = Field(
+        default=None,
+        description="The first day of the held-out period: training rounds are planned before"
+        " it, held-out ones on or after it, and a clean held-out test uses only evidence dated"
+        " before it (the report counts the entries that are not).",
+    )
 
 
 @dataclass(frozen=True)
@@ -140,6 +151,8 @@ def _check_spec(loaded: LoadedSpec, located: Located, given: bool = False) -> li
     for i, rid in enumerate(spec.held_out):
         if rid in spec.training:
             report(("held_out", i), f"expected rounds not used for training; found {rid!r}")
+    if spec.split_date is not None:
+        problems += _check_split(spec, scenario, located)
     minimum = 2 * spec.population * len(spec.parameters)
     if spec.budget < minimum:
         report(
@@ -186,6 +199,82 @@ def _check_spec(loaded: LoadedSpec, located: Located, given: bool = False) -> li
             continue
         problems.extend(_check_bounds(data, parameter, targets, located, i))
     return problems
+
+
+def _check_split(spec: FitSpec, scenario: Scenario, located: Located) -> list[Problem]:
+    """Training rounds are planned before the split date, held-out rounds on or after it."""
+    planned = {r.id: r.planned_date for r in scenario.schedule}
+    split = spec.split_date
+    problems = []
+    for field_name, before in (("training", True), ("held_out", False)):
+        for i, rid in enumerate(getattr(spec, field_name)):
+            date = planned.get(rid)
+            if date is None or (date < split) == before:  # type: ignore[operator]
+                continue
+            side = "before" if before else "on or after"
+            path = (field_name, i)
+            message = (
+                f"expected a round planned {side} the split date {split}; found {rid!r}, "
+                f"planned for {date}"
+            )
+            problems.append(Problem(located.where(path), path, message))
+    return problems
+
+
+@dataclass(frozen=True)
+class LateEntry:
+    """An evidence entry a held-out test with this split should not have read."""
+
+    owner: str  # an actor id, or ``shock:<id>``
+    field: str  # the number it supports (a shock's entries: their source)
+    date: dt.date | None  # None: undated
+
+
+def late_evidence(scenario: Scenario, split: dt.date) -> list[LateEntry]:
+    """Every evidence entry of the scenario dated on or after ``split``, or undated.
+
+    A vintage calibration (issue 10) has none, or only entries allow-listed with a reason.
+    """
+    entries = []
+    for actor in scenario.actors:
+        for name, evidence in actor.sources.items():
+            if evidence.date is None or evidence.date >= split:
+                entries.append(LateEntry(actor.id, name, evidence.date))
+    for shock in scenario.shocks:
+        for evidence in shock.sources:
+            if evidence.date is None or evidence.date >= split:
+                entries.append(LateEntry(f"shock:{shock.id}", evidence.source, evidence.date))
+    return entries
+
+
+def vintage_note(spec: FitSpec, scenario: Scenario) -> str:
+    """Plain sentences on how clean the held-out test is, for the report."""
+    if spec.split_date is None:
+        return "No split date in the spec: the evidence's dates are not checked against it."
+    split = spec.split_date
+    late = late_evidence(scenario, split)
+    held_out_shocks = {f"shock:{s.id}" for s in scenario.shocks if s.date >= split}
+    shocks = [e for e in late if e.owner in held_out_shocks]
+    actors = [e for e in late if e.owner not in held_out_shocks]
+    if not actors:
+        sentence = (
+            f"Every number of the actors and earlier shocks rests on evidence dated before the "
+            f"split ({split})"
+        )
+    else:
+        undated = sum(e.date is None for e in actors)
+        sentence = (
+            f"{len(actors) - undated} evidence entries of the actors and earlier shocks are dated "
+            f"on or after the split ({split}) and {undated} are undated: the held-out test may "
+            "read hindsight"
+        )
+    if shocks:
+        sentence += (
+            f"; {len(shocks)} evidence entries of the shocks of the held-out period are dated on "
+            "or after it or undated (such a shock is an input the backtest is conditioned on, as "
+            "the schedule is)"
+        )
+    return sentence + "."
 
 
 def _check_bounds(data: dict, parameter: Parameter, targets, located: Located, i: int):
@@ -275,10 +364,12 @@ def _dotted(target: Sequence[Key]) -> str:
 # --- the objective --------------------------------------------------------------------------
 
 
-def ensemble_score(scenario: Scenario, history: History, seeds: Sequence[Seed]) -> Score:
+def ensemble_score(
+    scenario: Scenario, history: History, seeds: Sequence[Seed], coding: str = LENIENT
+) -> Score:
     """The record scored against each seed's run; the loss of each fact averaged over seeds."""
     return score_runs(
-        [simulate(scenario, seed, narrate=False) for seed in seeds], scenario, history
+        [simulate(scenario, seed, narrate=False) for seed in seeds], scenario, history, coding
     )
 
 
@@ -295,6 +386,7 @@ class Objective:
     history: History
     training: tuple[str, ...]
     seeds: tuple[np.random.SeedSequence, ...]
+    coding: str = LENIENT
 
     def scenario_at(self, x: Sequence[float]) -> Scenario:
         data = copy.deepcopy(self.base)
@@ -313,7 +405,8 @@ class Objective:
             # A combination the scenario forbids (patron_pull + pressure_rate > 1, say): worse
             # than any valid candidate (a loss is at most 1), so the search moves away from it.
             return INVALID_CANDIDATE_LOSS
-        return ensemble_score(scenario, self.history, self.seeds).subset(self.training).loss
+        score = ensemble_score(scenario, self.history, self.seeds, self.coding)
+        return score.subset(self.training).loss
 
 
 def build_objective(loaded: LoadedSpec) -> tuple[Objective, Scenario, History]:
@@ -331,6 +424,7 @@ def build_objective(loaded: LoadedSpec) -> tuple[Objective, Scenario, History]:
         history=history,
         training=tuple(spec.training),
         seeds=tuple(ensemble_seeds(spec.seed, spec.seeds)),
+        coding=spec.coding,
     )
     return objective, scenario, history
 
@@ -419,62 +513,77 @@ class Contender:
     name: str
     training: Score
     held_out: Score
+    coding: str = LENIENT  # the coding of the record both scores are under
 
 
 def backtest(
     spec: FitSpec, scenario: Scenario, fitted: Scenario | None, history: History
 ) -> list[Contender]:
-    """The fitted model, the model as written, and two naive baselines, on both sets of rounds."""
+    """The fitted model, the model as written, and two naive baselines, on both sets of rounds,
+    under every coding of the record (the models' runs are scored under each, not rerun)."""
     seeds = ensemble_seeds(spec.seed, spec.report_seeds, purpose=1)  # not the fitting ones
-    contenders = []
-    candidates = [("fitted model", fitted), ("uncalibrated model", scenario)]
-    for name, candidate in candidates:
+    models: dict[str, dict[str, Score]] = {}
+    for name, candidate in (("fitted model", fitted), ("uncalibrated model", scenario)):
         if candidate is not None:
-            whole = ensemble_score(candidate, history, seeds)
+            logs = [simulate(candidate, seed, narrate=False) for seed in seeds]
+            models[name] = score_codings(logs, candidate, history)
+    contenders = []
+    for coding in CODINGS:
+        scores = [(name, by_coding[coding]) for name, by_coding in models.items()]
+        for name, whole in [*scores, *baseline_scores(scenario, history, coding)]:
             contenders.append(
-                Contender(name, whole.subset(spec.training), whole.subset(spec.held_out))
+                Contender(name, whole.subset(spec.training), whole.subset(spec.held_out), coding)
             )
-    for name, whole in baseline_scores(scenario, history):
-        contenders.append(Contender(name, whole.subset(spec.training), whole.subset(spec.held_out)))
     return contenders
 
 
 def verdict(contenders: list[Contender]) -> list[str]:
-    """Plain sentences on whether the model beats the baselines where it matters: held out."""
-    model = next((c for c in contenders if c.name == "fitted model"), contenders[0])
+    """Plain sentences, per coding, on whether the model beats the baselines held out."""
     lines = []
-    for other in contenders:
-        if not other.name.startswith("baseline"):
-            continue
-        a, b = model.held_out.loss, other.held_out.loss
-        if np.isnan(a) or np.isnan(b):
-            lines.append(f"No held-out rounds to compare the {model.name} with '{other.name}'.")
-        elif a < b:
-            lines.append(
-                f"On held-out rounds the {model.name} beats '{other.name}' "
-                f"(loss {a:.3f} against {b:.3f})."
-            )
-        else:
-            lines.append(
-                f"On held-out rounds the {model.name} does NOT beat '{other.name}' "
-                f"(loss {a:.3f} against {b:.3f})."
-            )
+    for coding in dict.fromkeys(c.coding for c in contenders):
+        group = [c for c in contenders if c.coding == coding]
+        model = next((c for c in group if c.name == "fitted model"), group[0])
+        for other in group:
+            if not other.name.startswith("baseline"):
+                continue
+            a, b = model.held_out.loss, other.held_out.loss
+            where = f"Coding {coding}: on held-out rounds"
+            if np.isnan(a) or np.isnan(b):
+                lines.append(
+                    f"Coding {coding}: no held-out rounds to compare the {model.name} with "
+                    f"'{other.name}'."
+                )
+            elif a < b:
+                lines.append(
+                    f"{where} the {model.name} beats '{other.name}' (loss {a:.3f} against {b:.3f})."
+                )
+            else:
+                lines.append(
+                    f"{where} the {model.name} does NOT beat '{other.name}' "
+                    f"(loss {a:.3f} against {b:.3f})."
+                )
     return lines
 
 
 def report_table(contenders: list[Contender]) -> str:
+    """One table per coding of the record: training and held-out loss, Brier and delay error."""
     header = (
         f"{'':36} {'training':>30}   {'held out':>30}\n"
         f"{'':36} {'loss':>8} {'brier':>8} {'delay d':>10}   "
         f"{'loss':>8} {'brier':>8} {'delay d':>10}"
     )
-    rows = [header]
-    for c in contenders:
-        cells = []
-        for s in (c.training, c.held_out):
-            cells.append(f"{s.loss:8.3f} {s.brier:8.3f} {s.delay_mae_days:10.1f}")
-        rows.append(f"{c.name:36} {cells[0]}   {cells[1]}")
-    return "\n".join(rows)
+    blocks = []
+    for coding in dict.fromkeys(c.coding for c in contenders):
+        rows = [f"coding: {coding} ({CODINGS.get(coding, '')})", header]
+        for c in contenders:
+            if c.coding != coding:
+                continue
+            cells = []
+            for s in (c.training, c.held_out):
+                cells.append(f"{s.loss:8.3f} {s.brier:8.3f} {s.delay_mae_days:10.1f}")
+            rows.append(f"{c.name:36} {cells[0]}   {cells[1]}")
+        blocks.append("\n".join(rows))
+    return "\n\n".join(blocks)
 
 
 def fitted_fragment(
@@ -574,12 +683,17 @@ def provenance(
         "training_loss": result.loss,
         "parameters": {p.path: v for p, v in zip(loaded.spec.parameters, result.x, strict=True)},
         "backtest": {
-            c.name: {
-                "training_loss": _finite(c.training.loss),
-                "held_out_loss": _finite(c.held_out.loss),
+            coding: {
+                c.name: {
+                    "training_loss": _finite(c.training.loss),
+                    "held_out_loss": _finite(c.held_out.loss),
+                }
+                for c in contenders
+                if c.coding == coding
             }
-            for c in contenders
+            for coding in dict.fromkeys(c.coding for c in contenders)
         },
+        "vintage": vintage_note(loaded.spec, load_scenario(loaded.scenario_path).scenario),
     }
 
 

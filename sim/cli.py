@@ -307,13 +307,21 @@ def _calibrate(spec: str, budget, workers, out, overwrite: bool) -> None:
 )
 @click.option("--overwrite", is_flag=True, help="Replace --figure if it exists.")
 def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> None:
-    """Run a scenario under every bargaining rule and compare them with the record."""
+    """Run a scenario under every bargaining rule and compare them with the record.
+
+    Over 40 lines because it checks the figure's target before running, then prints one table per
+    coding of the record from the same runs; the steps share the loaded scenario and record.
+    """
+    from dataclasses import replace
+
     from .baselines import baseline_scores
     from .comparison import compare_protocols, comparison_table
+    from .facts import CODINGS, LENIENT
     from .model import ensemble_seeds
     from .output import write_file_atomically
     from .output.figures import png_bytes, protocol_comparison_figure
     from .output.rundir import figure_refusal
+    from .scoring import score_runs
 
     loaded = _load(scenario, seed)
     history, _ = _load_history(loaded)
@@ -332,9 +340,24 @@ def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> No
         write_file_atomically(target, png)
     except OSError as exc:
         _fail(f"error: cannot write the figure {target}: {exc}")
-    click.echo(comparison_table(results, baselines))
     if history is None:
+        click.echo(comparison_table(results, baselines))
         click.echo("(no recorded history given: no losses)")
+        click.echo(f"wrote {target}")
+        return
+    # Every coding of the record, the same runs scored under each (the figure: the first).
+    for coding, description in CODINGS.items():
+        if coding == LENIENT:
+            coded, coded_baselines = results, baselines
+        else:
+            coded = [
+                replace(r, score=score_runs(r.logs, loaded.scenario, history, coding))
+                for r in results
+            ]
+            coded_baselines = baseline_scores(loaded.scenario, history, coding)
+        click.echo(f"coding: {coding} ({description})")
+        click.echo(comparison_table(coded, coded_baselines))
+        click.echo("")
     click.echo(f"wrote {target}")
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from pathlib import Path as FsPath
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, ValidationError
 
@@ -30,6 +30,8 @@ from .scenario.schema import Frozen, Identifier, Text
 EARLIEST, LATEST = dt.date(1800, 1, 1), dt.date(2199, 12, 31)
 MAX_DELAY_DAYS = 3650
 LIST_FACTS = ("attended", "stayed_away", "walked_out", "signed_by")
+ISSUE_FACTS = ("agreed", "agreed_text")  # keyed by agenda issue; sourced as ``<fact>.<issue>``
+TEXT_KINDS = ("substantive", "reaffirmation")
 EVENT_KEY = "round"  # what matches a later record's event to its base's (``id`` for scenarios)
 
 
@@ -55,8 +57,19 @@ def _kind(value: object) -> str:
     return f"{value!r}" if isinstance(value, str) else f"{value}"
 
 
+def _text_kind(value: object) -> object:
+    """``substantive`` or ``reaffirmation``, with a "did you mean" for a near miss."""
+    if isinstance(value, str) and value in TEXT_KINDS:
+        return value
+    choices = " or ".join(repr(k) for k in TEXT_KINDS)
+    near = difflib.get_close_matches(str(value), TEXT_KINDS, n=1, cutoff=0.5)
+    hint = f"; did you mean {near[0]!r}?" if isinstance(value, str) and near else ""
+    raise ValueError(f"expected {choices}; found {_kind(value)}{hint}")
+
+
 RecordDate = Annotated[dt.date, BeforeValidator(_date_only)]
 StrictBool = Annotated[bool, Field(strict=True)]
+TextKind = Annotated[Literal["substantive", "reaffirmation"], BeforeValidator(_text_kind)]
 Days = Annotated[int, Field(strict=True, ge=-MAX_DELAY_DAYS, le=MAX_DELAY_DAYS)]
 
 
@@ -71,6 +84,9 @@ class RecordedEvent(Frozen):
     stayed_away: list[Identifier] | None = None
     walked_out: list[Identifier] | None = None
     agreed: dict[Identifier, StrictBool] = {}
+    # For each issue agreed (true): was the text new substance, or did it only reaffirm texts
+    # adopted earlier? The strict coding of the record counts only substantive texts as agreed.
+    agreed_text: dict[Identifier, TextKind] = {}
     signed_by: list[Identifier] | None = None
     single_delegation: StrictBool | None = None
     summary: Annotated[str, Field(strict=True)] = ""
@@ -229,6 +245,7 @@ def cross_checks(located: Located, scenario: Scenario | None) -> list[Problem]:
                 problems.append(_problem(located, ("events", e, EVENT_KEY), message))
             first.setdefault(round_id, e)
         problems += _check_sources(located, e, event)
+        problems += _check_text_kinds(located, e, event)
         if scenario is not None:
             problems += _check_ids(located, e, event, scenario)
     return problems
@@ -269,6 +286,29 @@ def _check_ids(located: Located, e: int, event: dict[str, Any], scenario: Scenar
     return problems
 
 
+def _check_text_kinds(located: Located, e: int, event: dict[str, Any]) -> list[Problem]:
+    """``agreed_text`` codes only the issues this event records as agreed (true)."""
+    coded, agreed = event.get("agreed_text"), event.get("agreed")
+    if not isinstance(coded, dict):
+        return []
+    agreed = agreed if isinstance(agreed, dict) else {}
+    problems = []
+    for issue in coded:
+        if not isinstance(issue, str):
+            continue
+        path = ("events", e, "agreed_text", issue)
+        if issue not in agreed:
+            what = "an issue of this event's agreed"
+            problems.append(_problem(located, path, _expected(what, issue, list(map(str, agreed)))))
+        elif agreed[issue] is not True:
+            message = (
+                f"expected an issue agreed true (only an agreed text is substantive or a "
+                f"reaffirmation); found {issue!r}, recorded as agreed: {str(agreed[issue]).lower()}"
+            )
+            problems.append(_problem(located, path, message))
+    return problems
+
+
 def _check_sources(located: Located, e: int, event: dict[str, Any]) -> list[Problem]:
     """A source is keyed by a fact's field, ``agreed.<issue>``, or ``<list>.<actor>``."""
     sources = event.get("sources")
@@ -279,10 +319,10 @@ def _check_sources(located: Located, e: int, event: dict[str, Any]) -> list[Prob
         if not isinstance(key, str) or key in SOURCE_FIELDS:
             continue
         field, _, item = key.partition(".")
-        if field == "agreed" and item:
-            stated = event.get("agreed")
+        if field in ISSUE_FACTS and item:
+            stated = event.get(field)
             if isinstance(stated, dict) and item not in stated:
-                message = _expected("an issue of this event's agreed", item, list(stated))
+                message = _expected(f"an issue of this event's {field}", item, list(stated))
                 problems.append(_problem(located, ("events", e, "sources", key), message))
             continue
         if field in LIST_FACTS and item:
@@ -291,9 +331,13 @@ def _check_sources(located: Located, e: int, event: dict[str, Any]) -> list[Prob
                 message = _expected(f"an actor listed in {field}", item, list(map(str, listed)))
                 problems.append(_problem(located, ("events", e, "sources", key), message))
             continue
-        choices = [*SOURCE_FIELDS, *(f"agreed.{i}" for i in event.get("agreed") or {})]
+        choices = [*SOURCE_FIELDS]
+        for issue_fact in ISSUE_FACTS:
+            stated = event.get(issue_fact)
+            choices += [f"{issue_fact}.{i}" for i in (stated if isinstance(stated, dict) else {})]
         message = _expected(
-            "a fact's name (e.g. attended, actual_date), agreed.<issue> or <list>.<actor>",
+            "a fact's name (e.g. attended, actual_date), agreed.<issue>, agreed_text.<issue> "
+            "or <list>.<actor>",
             key,
             choices,
         )

@@ -12,6 +12,9 @@ naive baseline. The facts, and how each is compared, come from the registry in `
 The loss of a set of rounds is the mean over all their facts. Which facts count is fixed by the
 record: a fact the record does not state is not scored, nor is one that holds by construction in
 the model (a convener always comes), nor any fact of a round the record says did not take place.
+
+Every function takes a ``coding`` of the record (``sim.facts.CODINGS``): ``lenient``, where a
+text that only reaffirmed earlier ones counts as agreed, or ``strict``, where it does not.
 """
 
 from __future__ import annotations
@@ -21,12 +24,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import DELAY_SCALE_DAYS, Forecast, forecast_runs, scored_facts
+from .facts import CODINGS, DELAY_SCALE_DAYS, LENIENT, Forecast, forecast_runs, scored_facts
 from .history import History
 from .runlog import RunLog
 from .scenario import Scenario
 
-__all__ = ["DELAY_SCALE_DAYS", "FactScore", "Score", "score", "score_ensemble", "score_runs"]
+__all__ = [
+    "CODINGS",
+    "DELAY_SCALE_DAYS",
+    "LENIENT",
+    "FactScore",
+    "Score",
+    "score",
+    "score_codings",
+    "score_ensemble",
+    "score_runs",
+]
 
 
 @dataclass(frozen=True)
@@ -98,10 +111,10 @@ class Score:
         return {rid: float(np.mean(losses)) for rid, losses in rounds.items()}
 
 
-def score(forecast: Forecast, scenario: Scenario, history: History) -> Score:
+def score(forecast: Forecast, scenario: Scenario, history: History, coding: str = LENIENT) -> Score:
     """Score a forecast against every scored fact of the record, in the record's order."""
     facts = []
-    for stated in scored_facts(scenario, history):
+    for stated in scored_facts(scenario, history, coding):
         samples = forecast.get(stated.id)
         if not samples:
             continue  # a forecast that says nothing of a fact (a run of other rounds)
@@ -120,11 +133,26 @@ def score(forecast: Forecast, scenario: Scenario, history: History) -> Score:
     return Score(tuple(facts))
 
 
-def score_runs(logs: Sequence[RunLog], scenario: Scenario, history: History) -> Score:
+def score_runs(
+    logs: Sequence[RunLog], scenario: Scenario, history: History, coding: str = LENIENT
+) -> Score:
     """Each run scored on its own, the loss of each fact averaged over the runs (the fit's loss)."""
-    return Score.mean([score(forecast_runs([log], scenario), scenario, history) for log in logs])
+    return Score.mean(
+        [score(forecast_runs([log], scenario), scenario, history, coding) for log in logs]
+    )
 
 
-def score_ensemble(logs: Sequence[RunLog], scenario: Scenario, history: History) -> Score:
+def score_codings(logs: Sequence[RunLog], scenario: Scenario, history: History) -> dict[str, Score]:
+    """``score_runs`` under every coding of the record, from the same runs."""
+    forecasts = [forecast_runs([log], scenario) for log in logs]
+    return {
+        coding: Score.mean([score(f, scenario, history, coding) for f in forecasts])
+        for coding in CODINGS
+    }
+
+
+def score_ensemble(
+    logs: Sequence[RunLog], scenario: Scenario, history: History, coding: str = LENIENT
+) -> Score:
     """The runs as one probabilistic forecast: each yes/no fact forecast by its share of runs."""
-    return score(forecast_runs(logs, scenario), scenario, history)
+    return score(forecast_runs(logs, scenario), scenario, history, coding)

@@ -14,6 +14,7 @@ from strategies import scenarios
 
 from sim.facts import (
     FACTS,
+    VARIANTS,
     contexts,
     forecast_runs,
     match_run,
@@ -138,7 +139,7 @@ def test_delay_loss_is_capped_and_scaled_and_a_week_matches(mini):
 # --- the contract every registered fact keeps ------------------------------------------------
 
 
-@pytest.mark.parametrize("fact", FACTS, ids=[f.name for f in FACTS])
+@pytest.mark.parametrize("fact", (*FACTS, *VARIANTS), ids=[f.name for f in (*FACTS, *VARIANTS)])
 class TestFactContract:
     def test_is_one_of_the_two_kinds_with_its_own_columns(self, fact):
         assert isinstance(fact, YesNoFact | DelayFact)

@@ -6,6 +6,8 @@ from .compare import (
     Forecast,
     RecordedFact,
     RoundMatch,
+    coded_facts,
+    every_fact,
     forecast_runs,
     match_run,
     nothing_agreed,
@@ -15,10 +17,15 @@ from .compare import (
     scored_facts,
 )
 from .ensemble import EnsembleRow, ensemble_rows
-from .registry import FACTS, fact
+from .registry import CODINGS, FACTS, LENIENT, VARIANTS, fact
 
 __all__ = [
+    "CODINGS",
     "DELAY_MATCH_DAYS",
+    "LENIENT",
+    "VARIANTS",
+    "coded_facts",
+    "every_fact",
     "DELAY_SCALE_DAYS",
     "EnsembleRow",
     "FACTS",

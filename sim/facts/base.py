@@ -63,6 +63,10 @@ class Fact(ABC):
 
     name: ClassVar[str]
     description: ClassVar[str]
+    # A variant stands in for another fact under one coding of the record (``registry.CODINGS``):
+    # ``agreed_strict`` replaces ``agreed`` under ``strict``. A plain fact has neither.
+    coding: ClassVar[str | None] = None
+    replaces: ClassVar[str | None] = None
 
     @abstractmethod
     def keys(self, ctx: RoundContext) -> tuple[str, ...]:

@@ -2,6 +2,9 @@
 
 ``recorded_facts`` is the one place that decides which facts count: ``summary.json``, the match
 columns of ``rounds.csv``, the loss (``sim.scoring``) and ``validate``'s warnings all read it.
+Under a coding of the record other than the default (``registry.CODINGS``) its variants stand in
+for the facts they replace; a run and the baselines give values for every fact of every coding,
+so one ensemble is scored under each coding without running it again.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import TYPE_CHECKING
 from ..runlog import RunLog
 from ..scenario import Scenario
 from .base import Fact, Value, contexts
-from .registry import FACTS
+from .registry import CODINGS, FACTS, LENIENT, VARIANTS
 
 if TYPE_CHECKING:
     from ..history import History, RecordedEvent
@@ -37,7 +40,23 @@ class RecordedFact:
         return (self.round_id, self.fact.name, self.key)
 
 
-def recorded_facts(scenario: Scenario, history: History) -> list[RecordedFact]:
+def coded_facts(coding: str = LENIENT) -> tuple[Fact, ...]:
+    """The facts scored under a coding: the registered ones, each variant of it in its place."""
+    if coding not in CODINGS:
+        known = ", ".join(CODINGS)
+        raise ValueError(f"expected a coding of the record ({known}); found {coding!r}")
+    swap = {v.replaces: v for v in VARIANTS if v.coding == coding}
+    return tuple(swap.get(f.name, f) for f in FACTS)
+
+
+def every_fact() -> tuple[Fact, ...]:
+    """The facts of every coding: what a run and a baseline say."""
+    return (*FACTS, *(v for v in VARIANTS if v.replaces in {f.name for f in FACTS}))
+
+
+def recorded_facts(
+    scenario: Scenario, history: History, coding: str = LENIENT
+) -> list[RecordedFact]:
     """Every fact the record states about a scheduled round, in the record's order."""
     ctxs = contexts(scenario)
     facts: list[RecordedFact] = []
@@ -45,7 +64,7 @@ def recorded_facts(scenario: Scenario, history: History) -> list[RecordedFact]:
         ctx = ctxs.get(event.round)
         if ctx is None:
             continue
-        for fact in FACTS:
+        for fact in coded_facts(coding):
             for key, value in fact.from_record(event, ctx).items():
                 reason = None
                 if not event.took_place:
@@ -56,8 +75,8 @@ def recorded_facts(scenario: Scenario, history: History) -> list[RecordedFact]:
     return facts
 
 
-def scored_facts(scenario: Scenario, history: History) -> list[RecordedFact]:
-    return [f for f in recorded_facts(scenario, history) if f.unscored is None]
+def scored_facts(scenario: Scenario, history: History, coding: str = LENIENT) -> list[RecordedFact]:
+    return [f for f in recorded_facts(scenario, history, coding) if f.unscored is None]
 
 
 def run_values(log: RunLog, scenario: Scenario) -> dict[FactKey, Value]:
@@ -66,7 +85,7 @@ def run_values(log: RunLog, scenario: Scenario) -> dict[FactKey, Value]:
     values: dict[FactKey, Value] = {}
     for outcome in log.rounds:
         ctx = ctxs[outcome.round_id]
-        for fact in FACTS:
+        for fact in every_fact():
             for key, value in fact.from_run(outcome, ctx).items():
                 values[(outcome.round_id, fact.name, key)] = value
     return values
@@ -85,7 +104,7 @@ def nothing_agreed(scenario: Scenario) -> Forecast:
     """Everyone invited comes, nobody walks out, nothing is agreed, no round slips."""
     forecast: Forecast = {}
     for rid, ctx in contexts(scenario).items():
-        for fact in FACTS:
+        for fact in every_fact():
             for key, value in fact.nothing_agreed(ctx).items():
                 forecast[(rid, fact.name, key)] = (value,)
     return forecast
@@ -102,7 +121,7 @@ def repeat_last(scenario: Scenario, history: History) -> Forecast:
     ctxs = contexts(scenario)
     for spec in scenario.schedule:
         ctx, last = ctxs[spec.id], previous.get(spec.track)
-        for fact in FACTS:
+        for fact in every_fact():
             said = fact.nothing_agreed(ctx) if last is None else fact.repeat_last(ctx, last)
             for key, value in said.items():
                 forecast[(spec.id, fact.name, key)] = (value,)
