@@ -47,45 +47,50 @@ class Page:
 
     # --- layout -----------------------------------------------------------------------------------
     def _build_controls(self) -> None:
+        """The run's buttons and the class settings' inputs.
+
+        Over 40 lines because it declares one widget per control, each with its label and CSS
+        class: a list that reads best in one place.
+        """
         label = next(k for k, v in self.labels.items() if v == self.session.case.path)
         self.scenario_select = pn.widgets.Select(
-            name="Scenario", options=list(self.labels), value=label, css_classes=["demo-scenario"]
+            label="Scenario", options=list(self.labels), value=label, css_classes=["demo-scenario"]
         )
-        self.seed = pn.widgets.IntInput(name="Seed", start=0, css_classes=["demo-seed"])
+        self.seed = pn.widgets.IntInput(label="Seed", start=0, css_classes=["demo-seed"])
         self.rule = pn.widgets.Select(
-            name="Bargaining rule", options=list(PROTOCOL_NAMES), css_classes=["demo-rule"]
+            label="Bargaining rule", options=list(PROTOCOL_NAMES), css_classes=["demo-rule"]
         )
-        self.actor = pn.widgets.Select(name="Actor", css_classes=["demo-actor"])
+        self.actor = pn.widgets.Select(label="Actor", css_classes=["demo-actor"])
         self.reservation = pn.widgets.FloatSlider(
-            name="Walk-away value (reservation)",
+            label="Walk-away value (reservation)",
             start=0,
             end=1,
             step=0.01,
             css_classes=["demo-reservation"],
         )
         self.salience_issue = pn.widgets.Select(
-            name="Salience of issue", css_classes=["demo-sal-issue"]
+            label="Salience of issue", css_classes=["demo-sal-issue"]
         )
         self.salience = pn.widgets.FloatSlider(
-            name="Salience", start=0, end=1, step=0.01, css_classes=["demo-salience"]
+            label="Salience", start=0, end=1, step=0.01, css_classes=["demo-salience"]
         )
-        self.patron = pn.widgets.Select(name="Patron", css_classes=["demo-patron"])
+        self.patron = pn.widgets.Select(label="Patron", css_classes=["demo-patron"])
         self.invite_round = pn.widgets.Select(
-            name="Invitations to round", css_classes=["demo-inv-round"]
+            label="Invitations to round", css_classes=["demo-inv-round"]
         )
         self.invitees = pn.widgets.MultiChoice(
-            name="Invited (besides the conveners)", css_classes=["demo-invitees"]
+            label="Invited (besides the conveners)", css_classes=["demo-invitees"]
         )
         self.apply_button = pn.widgets.Button(
-            name="Apply changes (restarts the run)",
-            button_type="primary",
+            label="Apply changes (restarts the run)",
+            color="primary",
             css_classes=["demo-apply"],
         )
         self.step_button = pn.widgets.Button(
-            name="Step one round", button_type="success", css_classes=["demo-step"]
+            label="Step one round", color="success", css_classes=["demo-step"]
         )
-        self.run_button = pn.widgets.Button(name="Run to the end", css_classes=["demo-run"])
-        self.reset_button = pn.widgets.Button(name="Reset", css_classes=["demo-reset"])
+        self.run_button = pn.widgets.Button(label="Run to the end", css_classes=["demo-run"])
+        self.reset_button = pn.widgets.Button(label="Reset", css_classes=["demo-reset"])
         self.message = pn.pane.HTML("", css_classes=["demo-message"], sizing_mode="stretch_width")
         self.download = pn.widgets.FileDownload(
             callback=lambda: io.BytesIO(self.session.run_zip(self._folder())),
@@ -95,8 +100,18 @@ class Page:
         )
 
     def _build_figures(self) -> None:
-        self.x_issue = pn.widgets.Select(name="Horizontal issue", css_classes=["demo-x"])
-        self.y_issue = pn.widgets.Select(name="Vertical issue", css_classes=["demo-y"])
+        self._build_space()
+        self._build_timeline()
+        self.story = pn.pane.HTML("", css_classes=["demo-narrative"], sizing_mode="stretch_width")
+        self.status = pn.pane.HTML("", css_classes=["demo-status"], sizing_mode="stretch_width")
+
+    def _build_space(self) -> None:
+        """The issue-space figure: actors sized by capability, their trails, the latest text.
+
+        Over 40 lines because each Bokeh glyph and its styling is a statement of its own.
+        """
+        self.x_issue = pn.widgets.Select(label="Horizontal issue", css_classes=["demo-x"])
+        self.y_issue = pn.widgets.Select(label="Vertical issue", css_classes=["demo-y"])
         self.space_points = ColumnDataSource(dict(x=[], y=[], size=[], name=[]))
         self.space_trails = ColumnDataSource(dict(xs=[], ys=[]))
         self.space_text = ColumnDataSource(dict(x=[], y=[], label=[]))
@@ -142,8 +157,15 @@ class Page:
         )
         space.axis.axis_label_text_font_size = "15px"
         space.axis.major_label_text_font_size = "13px"
-        space.legend.location = "bottom_right"
+        space.legend.orientation = "horizontal"
+        space.add_layout(space.legend[0], "above")
         self.space = space
+
+    def _build_timeline(self) -> None:
+        """The timeline figure: planned, recorded and model dates of every scheduled round.
+
+        Over 40 lines because each Bokeh glyph and its styling is a statement of its own.
+        """
         self.tl_model = ColumnDataSource(dict(x=[], y=[], color=[], summary=[]))
         self.tl_record = ColumnDataSource(dict(x=[], y=[], summary=[]))
         self.tl_planned = ColumnDataSource(dict(x=[], y=[], summary=[]))
@@ -187,34 +209,31 @@ class Page:
         line.add_tools(HoverTool(renderers=[model], tooltips="@y: @summary"))
         line.yaxis.major_label_text_font_size = "13px"
         line.xaxis.major_label_text_font_size = "13px"
-        line.legend.location = "top_left"
+        line.legend.orientation = "horizontal"
+        line.add_layout(line.legend[0], "above")
         self.line = line
         self.timeline_table = pn.pane.HTML(
             "", css_classes=["demo-timeline"], sizing_mode="stretch_width"
         )
-        self.story = pn.pane.HTML("", css_classes=["demo-narrative"], sizing_mode="stretch_width")
-        self.status = pn.pane.HTML("", css_classes=["demo-status"], sizing_mode="stretch_width")
 
     def _build_roleplay(self) -> None:
         self.played = pn.widgets.Select(
-            name="Delegation played by the class", css_classes=["demo-played"]
+            label="Delegation played by the class", css_classes=["demo-played"]
         )
         self.question = pn.pane.HTML("", css_classes=["demo-question"], sizing_mode="stretch_width")
         self.come = pn.widgets.Button(
-            name="Come to the table", button_type="success", css_classes=["demo-come"]
+            label="Come to the table", color="success", css_classes=["demo-come"]
         )
-        self.stay = pn.widgets.Button(
-            name="Stay away", button_type="danger", css_classes=["demo-stay"]
-        )
+        self.stay = pn.widgets.Button(label="Stay away", color="danger", css_classes=["demo-stay"])
         self.votes = pn.widgets.CheckBoxGroup(
-            name="Accept these clauses", css_classes=["demo-votes"]
+            label="Accept these clauses", css_classes=["demo-votes"]
         )
         self.vote_button = pn.widgets.Button(
-            name="Cast the votes", button_type="primary", css_classes=["demo-vote"]
+            label="Cast the votes", color="primary", css_classes=["demo-vote"]
         )
         self.move_column = pn.Column(css_classes=["demo-moves"])
         self.move_button = pn.widgets.Button(
-            name="Move and play the round", button_type="primary", css_classes=["demo-move"]
+            label="Move and play the round", color="primary", css_classes=["demo-move"]
         )
         self.answers = pn.Column(sizing_mode="stretch_width")
 
@@ -246,6 +265,12 @@ class Page:
             pn.Row(self.x_issue, self.y_issue),
             pn.pane.Bokeh(self.space, sizing_mode="stretch_width"),
             "### The rounds on their dates: model against record",
+            pn.pane.HTML(
+                f"Model dots: <b style='color:{ALL_AGREED}'>&#9679; all agreed</b>, "
+                f"<b style='color:{SOME_AGREED}'>&#9679; some agreed</b>, "
+                f"<b style='color:{NONE_AGREED}'>&#9679; nothing agreed</b>; "
+                "&#9671; the record's date; &#9675; the planned date."
+            ),
             pn.pane.Bokeh(self.line, sizing_mode="stretch_width"),
             self.timeline_table,
             sizing_mode="stretch_width",
@@ -486,6 +511,11 @@ class Page:
         )
 
     def _draw_question(self) -> None:
+        """The role-play question of the moment and the inputs that answer it.
+
+        Over 40 lines because it has one short branch per stage of a round (not invited, come or
+        stay, the clauses, the moves, ready), which read best side by side.
+        """
         question = self.session.question()
         names = {i.id: i.name for i in self.session.scenario.issues}
         spec = question.round
@@ -527,7 +557,7 @@ class Page:
             sliders = []
             for issue, (now, suggested) in question.moves.items():
                 slider = pn.widgets.FloatSlider(
-                    name=f"{names[issue]} (now {now:.0f})",
+                    label=f"{names[issue]} (now {now:.0f})",
                     start=0,
                     end=100,
                     step=1,

@@ -142,8 +142,11 @@ class LiveSession:
         if not self.model.running:
             return None
         before = len(self.model.log_.rounds)
-        choices = {self.played: self._pending} if self.played is not None else None
-        self.model.step(choices)
+        if self.played is not None:
+            # Through the agent, not ``model.step(choices)``: Mesa 3.5 wraps ``step`` in a
+            # function that takes no argument.
+            self.model.negotiator(self.played).play(self._pending)
+        self.model.step()
         self._pending = Choices()
         self._asked = set()
         rounds = self.model.log_.rounds
