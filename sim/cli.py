@@ -537,3 +537,46 @@ def diff(run_a: str, run_b: str, html_path, overwrite: bool) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.command()
+@click.option(
+    "--scenario",
+    "scenario_path",
+    type=click.Path(dir_okay=False),
+    help="The scenario the page opens on (default: the flagship); the shipped ones are offered "
+    "beside it.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=5006, show_default=True)
+@click.option(
+    "--address",
+    default="127.0.0.1",
+    show_default=True,
+    help="Where the server listens; only this machine by default.",
+)
+def demo(scenario_path, port: int, address: str) -> None:
+    """Serve the live page a class steps through (needs the classroom extra)."""
+    from .classroom.live.server import INSTALL_HINT, missing_extra
+
+    missing = missing_extra()
+    if missing:
+        _fail(
+            f"error: the live page needs the classroom extra ({', '.join(missing)} not "
+            f"installed); install it with: {INSTALL_HINT}"
+        )
+    from .classroom.live.server import serve
+
+    given = Path(scenario_path) if scenario_path is not None else None
+    try:
+        serve(
+            given,
+            port,
+            address,
+            on_ready=lambda url: click.echo(f"serving the live page at {url} (Ctrl-C stops)"),
+        )
+    except ScenarioError as exc:
+        _fail(f"error: invalid scenario\n{exc}")
+    except ValueError as exc:
+        _fail(f"error: {exc}")
+    except OSError as exc:
+        _fail(f"error: cannot listen on {address}:{port}: {exc.strerror or exc}")
