@@ -78,15 +78,22 @@ class NegotiationModel(mesa.Model):
         return next(a for a in self.agents if a.actor_id == actor_id)
 
     # --- stepping -------------------------------------------------------------------------------
-    def step(self, choices: Mapping[str, Choices] | None = None) -> None:
-        """Play the next round to meet; played delegations' choices come from ``choices`` and
-        from agents told to ``play``."""
-        made = self.engine.step(self._choices(choices))
+    def step(self) -> None:
+        """Play the next round to meet; played delegations' choices come from the agents told
+        to ``play`` (``step`` takes no argument: Mesa 3.5 wraps it with one that takes none)."""
+        made = self.engine.step(self._choices(None))
         if self.narrate:
             self.engine.log.events.extend(narrate(self.engine.setup, made))
         for agent in self.agents:
             agent.play(None)
         self.running = self.engine.running
+
+    def play(self, choices: Mapping[str, Choices]) -> None:
+        """Step with played delegations' decisions (actor id -> ``Choices``) for this round."""
+        self._choices(choices)  # unknown ids are refused before anything changes
+        for actor_id, choice in choices.items():
+            self.negotiator(actor_id).play(choice)
+        self.step()
 
     def preview(self, choices: Mapping[str, Choices] | None = None) -> RoundPreview:
         """The next step played on a copy of the run: the model itself does not change."""

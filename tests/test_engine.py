@@ -60,7 +60,7 @@ def test_a_rejection_by_a_required_signatory_blocks_the_clause(mini):
     spec = mini.schedule[0]
     signer = spec.signatories[0]
     clause = spec.agenda[0]
-    model.step({signer: Choices(accept={clause: False})})
+    model.play({signer: Choices(accept={clause: False})})
     outcome = model.log_.rounds[0]
     assert outcome.agreed == (False,) * len(outcome.agenda)
 
@@ -81,7 +81,7 @@ def test_choices_refuse_positions_off_the_scale_and_unknown_actors(mini):
     with pytest.raises(ValueError, match="0-100"):
         Choices(move={"truce": 140})
     with pytest.raises(KeyError, match="nobody"):
-        NegotiationModel(mini).step({"nobody": Choices(attend=True)})
+        NegotiationModel(mini).play({"nobody": Choices(attend=True)})
 
 
 def test_the_mesa_face_plays_the_same_run_as_simulate(mini):

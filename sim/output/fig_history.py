@@ -116,8 +116,11 @@ def label_rounds(axes: HistoryAxes, scenario: Scenario, dates: dict[str, dt.date
     low, high = strip.get_xlim()
     width_in = strip.get_position().width * WIDTH_INCHES
     per_inch = (high - low) / width_in
-    names = [wrap(r.name, ROUND_CHARS) for r in scenario.schedule]
-    where = np.array([date2num(dates[r.id]) for r in scenario.schedule])
+    # Only the rounds played so far: a run stopped part-way (the live page's download) has no
+    # date for the rest.
+    played = [r for r in scenario.schedule if r.id in dates]
+    names = [wrap(r.name, ROUND_CHARS) for r in played]
+    where = np.array([date2num(dates[r.id]) for r in played])
     sizes = np.array([lines_height(n.count("\n") + 1, SMALL_SIZE) for n in names]) * per_inch
     placed = spread(where, sizes, low, high)
     for name, x, target in zip(names, placed, where, strict=True):
