@@ -60,7 +60,6 @@ class VoteRecord:
     utility: np.ndarray  # (actors, all issues): the text's worth, NaN off the agenda
     accepted: np.ndarray  # (actors, agenda)
     agreed: np.ndarray  # (agenda,)
-    signatories_present: bool
     package_worth: np.ndarray | None = None  # (actors,): the whole text's worth, in a package
 
 

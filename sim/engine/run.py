@@ -82,8 +82,10 @@ class Run:
                     made.append(PostponementRecord(spec, slot.date, agreeable, days))
                     self.schedule.postpone(slot, days)
                     continue
-            sessions = self._sessions(spec, slot.date, slot.postponements, by_index, made)
-            outcome = merge_sessions(self.cast, sessions, _collapsed(made, spec))
+            sessions, collapsed = self._sessions(
+                spec, slot.date, slot.postponements, by_index, made
+            )
+            outcome = merge_sessions(self.cast, sessions, collapsed)
             first = sessions[0]
             self.log.add_round(outcome, first.before, first.votes.utility)
             self.schedule.played(slot, outcome.end_date)
@@ -91,7 +93,9 @@ class Run:
         self.log.records.extend(made)
         return made
 
-    def _sessions(self, spec, date, postponements, choices, made: list) -> list[RoundRecord]:
+    def _sessions(
+        self, spec, date, postponements, choices, made: list
+    ) -> tuple[list[RoundRecord], bool]:
         """The round, and its extensions while its deadline passes with clauses open.
 
         Each extension is a further session on the open clauses only, starting the day after
@@ -110,11 +114,11 @@ class Run:
                 i for i, ok in zip(session.agenda, record.votes.agreed, strict=True) if not ok
             )
             if spec.deadline is None or not left:
-                return sessions
+                return sessions, False
             date = date + dt.timedelta(days=session.days)
             if len(sessions) > spec.deadline.extensions:
                 made.append(DeadlineRecord(spec, date, "collapsed", left, len(sessions) - 1, 0))
-                return sessions
+                return sessions, True
             days = spec.deadline.extension_days
             made.append(DeadlineRecord(spec, date, "extended", left, len(sessions), days))
             made += self._advance_to(date)
@@ -133,9 +137,3 @@ class Run:
         while self.running:
             self.step()
         return self.log
-
-
-def _collapsed(made: list, spec) -> bool:
-    return any(
-        isinstance(r, DeadlineRecord) and r.kind == "collapsed" and r.spec is spec for r in made
-    )

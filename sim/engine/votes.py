@@ -47,7 +47,6 @@ def votes(
                 accepted[i] = True
         else:
             accepted[i] = [accepted[i, k] if x is None else bool(x) for k, x in enumerate(said)]
-    signatories_present = bool(required.size) and bool(np.all(talks.present[required]))
     verdict = agreed(cast, required, accepted, talks.present, state.capability)
     worth = on_agenda.mean(axis=1) if seats.package else None
-    return VoteRecord(required, utility, accepted, verdict, signatories_present, worth)
+    return VoteRecord(required, utility, accepted, verdict, worth)

@@ -105,7 +105,7 @@ def _walkouts(setup: Setup, record: RoundRecord) -> list[Event]:
 
 
 def _track_name(setup: Setup, track: str) -> str:
-    return getattr(setup, "track_names", {}).get(track, track)
+    return setup.track_names.get(track, track)
 
 
 def _votes(setup: Setup, record: RoundRecord) -> list[Event]:
