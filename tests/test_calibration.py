@@ -108,13 +108,15 @@ def test_persistence_repeats_the_last_meeting_of_the_same_track(mini):
 # --- the spec ----------------------------------------------------------------------------------
 
 
+STEP = "model.single_text.redraft_step"
+
 SPEC = """\
 name: mini_fit
 scenario: mini.yaml
 training: [r1]
 held_out: [r2]
 parameters:
-  - {path: model.redraft_step, low: 0.1, high: 0.6}
+  - {path: model.single_text.redraft_step, low: 0.1, high: 0.6}
   - {path: actors.*.reservation, mode: scale, low: 0.9, high: 1.1}
 seeds: 2
 budget: 24
@@ -137,7 +139,11 @@ def spec_dir(tmp_path):
     [
         ("training: [r1]", "training: [r7]", "fit.yaml:3: training[0]: expected a round id"),
         ("held_out: [r2]", "held_out: [r1]", "fit.yaml:4: held_out[0]: expected rounds not used"),
-        ("model.redraft_step", "model.redraft_stp", "fit.yaml:6: parameters[0].path: expected one"),
+        (
+            "model.single_text.redraft_step",
+            "model.redraft_stp",
+            "fit.yaml:6: parameters[0].path: expected one",
+        ),
         ("low: 0.1, high: 0.6", "low: 0.6, high: 0.1", "fit.yaml:6: parameters[0]: expected low <"),
         ("seeds: 2", "sedes: 2", "fit.yaml:8: sedes: unknown key 'sedes'; did you mean 'seeds'?"),
         (
@@ -145,17 +151,25 @@ def spec_dir(tmp_path):
             "scenario: nope.yaml",
             "fit.yaml:2: scenario: expected an existing",
         ),
-        ("model.redraft_step", "name", "fit.yaml:6: parameters[0].path: expected a path under"),
-        ("model.redraft_step", "seed", "fit.yaml:6: parameters[0].path: expected a path under"),
         (
-            "model.redraft_step",
+            "model.single_text.redraft_step",
+            "name",
+            "fit.yaml:6: parameters[0].path: expected a path under",
+        ),
+        (
+            "model.single_text.redraft_step",
+            "seed",
+            "fit.yaml:6: parameters[0].path: expected a path under",
+        ),
+        (
+            "model.single_text.redraft_step",
             "shocks.offensive.effects.0.actor",
             "parameters[0].path: expected the path to name numbers; found 'reb'",
         ),
         (
             "low: 0.1, high: 0.6",
             "low: -0.5, high: 0.6",
-            "fit.yaml:6: parameters[0].low: expected a bound that keeps model.redraft_step valid",
+            f"fit.yaml:6: parameters[0].low: expected a bound that keeps {STEP} valid",
         ),
         (
             "low: 0.1, high: 0.6",
@@ -165,7 +179,7 @@ def spec_dir(tmp_path):
         ("budget: 24", "budget: 10", "fit.yaml:9: budget: expected at least 16 evaluations"),
         (
             "  - {path: actors.*.reservation",
-            "  - {path: model.redraft_step, low: 0.2, high: 0.3}\n  - {path: actors.*.reservation",
+            f"  - {{path: {STEP}, low: 0.2, high: 0.3}}\n  - {{path: actors.*.reservation",
             "parameters[1].path: expected each parameter once",
         ),
     ],
@@ -191,7 +205,7 @@ def test_parameter_paths(mini):
 
 def test_the_values_as_written_reproduce_the_scenario(spec_dir):
     objective, scenario, _ = build_objective(load_spec(spec_dir / "fit.yaml"))
-    assert objective.scenario_at([scenario.model.redraft_step, 1.0]) == scenario
+    assert objective.scenario_at([scenario.model.single_text.redraft_step, 1.0]) == scenario
 
 
 def test_integers_stay_integers(spec_dir):
@@ -264,8 +278,8 @@ def test_the_calibrate_command_writes_the_fit_and_its_report(spec_dir):
     assert provenance["status"] == "finished" and len(provenance["history_sha256"]) == 64
     (spec_dir / "use.yaml").write_text("extends: [mini.yaml, fitted/mini_fit.yaml]\nname: used\n")
     fitted = load_scenario(spec_dir / "use.yaml").scenario
-    assert fitted.model.redraft_step == pytest.approx(
-        provenance["parameters"]["model.redraft_step"]
+    assert fitted.model.single_text.redraft_step == pytest.approx(
+        provenance["parameters"]["model.single_text.redraft_step"]
     )
     assert all("fitted in" in a.sources["reservation"].source for a in fitted.actors)
 

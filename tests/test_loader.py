@@ -265,10 +265,18 @@ CASES = [
     (
         "a concession of nothing",
         "seed: 11\n",
-        "seed: 11\nmodel: {min_concession: 0}\n",
+        "seed: 11\nmodel: {alternating_offers: {min_concession: 0}}\n",
         6,
-        "model.min_concession",
+        "model.alternating_offers.min_concession",
         "expected a number from 0.001 to 1; found 0",
+    ),
+    (
+        "a rule's parameter where it sat before its block",
+        "seed: 11\n",
+        "seed: 11\nmodel: {eu_q: 0.5}\n",
+        6,
+        "model.eu_q",
+        "model.eu_q moved to model.expected_utility.eu_q",
     ),
     (
         "an issue named like a type",

@@ -9,6 +9,7 @@ import pytest
 
 from sim import behaviour as b
 from sim.model import NegotiationModel, simulate
+from sim.rule_params import SingleTextParams
 from sim.scenario import load_scenario
 
 QUIET = {"position_noise": 0.0, "attendance_noise": 0.0}
@@ -276,7 +277,7 @@ def unification(mini, signatories, drafts=6, **actors):
             }
         },
         actors=actors,
-        model={"patron_attendance_pull": 0.0, "max_drafts": drafts},
+        model={"patron_attendance_pull": 0.0, "single_text": SingleTextParams(max_drafts=drafts)},
     )
 
 

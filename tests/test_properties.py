@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from flat_params import model_params
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import scenarios
@@ -19,7 +20,6 @@ from sim.output import run_files
 from sim.protocols.alternating_offers import AlternatingOffers
 from sim.protocols.base import Table
 from sim.protocols.expected_utility import challenge_round
-from sim.scenario import ModelParams
 from sim.scenario.schema import PROTOCOL_NAMES
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -41,7 +41,7 @@ def two_sides(positions, salience, reservation, **params) -> Table:
         drafting=np.ones(2, bool),
         conveners=np.zeros(2, bool),
         objectors=np.ones(2, bool),
-        params=ModelParams(**params),
+        params=model_params(**params),
         actor_names=("A", "B"),
         issue_ids=("i",),
     )

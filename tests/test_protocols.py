@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from flat_params import model_params
 
 from sim.protocols import Bargain, Table
 from sim.protocols.alternating_offers import AlternatingOffers, concession, principals, risk
@@ -33,7 +34,6 @@ from sim.protocols.expected_utility import (
     weighted_median,
 )
 from sim.protocols.single_text import SingleText, first_draft
-from sim.scenario import ModelParams
 
 DATA = Path(__file__).resolve().parent / "data"
 TOL = 1e-9  # absolute: published or exact values
@@ -67,7 +67,7 @@ def make_table(
         drafting=drafting,
         conveners=np.zeros(n, bool) if conveners is None else np.asarray(conveners, bool),
         objectors=drafting if objectors is None else np.asarray(objectors, dtype=bool),
-        params=ModelParams(**params),
+        params=model_params(**params),
         actor_names=tuple(names or (f"actor{i}" for i in range(n))),
         issue_ids=tuple(issues or (f"issue{j}" for j in range(m))),
     )
@@ -413,7 +413,7 @@ def test_a_concession_is_just_enough_to_shift_the_risk(floor, offer):
     With min_concession 0.1 the floor binds instead: 20 + 7.
     """
     (case,) = [case for case in zeuthen_cases() if case["name"] == "interior_positions"]
-    table = replace(zeuthen_table(case), params=ModelParams(min_concession=floor))
+    table = replace(zeuthen_table(case), params=model_params(min_concession=floor))
     new = concession(table, 0, 1, table.positions[0], table.positions[1])
     np.testing.assert_allclose(new, [offer], rtol=0, atol=TOL)
 

@@ -16,14 +16,18 @@ from pathlib import Path
 from typing import ClassVar, get_args
 
 import numpy as np
+import pytest
+from flat_params import model_params
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from sim.protocols import PROTOCOLS, RULES, Bargain, Classifier, Protocol, Table
 from sim.protocols.alternating_offers import AlternatingOffers
 from sim.protocols.compromise import Compromise
 from sim.protocols.expected_utility import ExpectedUtility
 from sim.protocols.single_text import SingleText
+from sim.rule_params import MOVED_KEYS, RULE_PARAMS, RuleParams
 from sim.scenario import ModelParams
 from sim.scenario.schema import PROTOCOL_NAMES, ProtocolName
 
@@ -49,7 +53,7 @@ def tables(draw) -> Table:
     present[first] = drafting[first] = True
     flags = st.lists(st.booleans(), min_size=n, max_size=n)
     patrons = [draw(st.sampled_from([-1] + [k for k in range(n) if k != i])) for i in range(n)]
-    params = ModelParams(
+    params = model_params(
         convener_weight=draw(st.floats(0.0, 5.0)),
         max_drafts=draw(st.integers(1, 6)),
         redraft_step=draw(unit),
@@ -102,6 +106,16 @@ class RuleContract:
         assert self.rule.classifier.parties in ("all", "two_sides")
         assert PROTOCOLS[self.rule.name] is self.rule
         assert self.rule.citation.strip() == self.rule.citation and self.rule.citation
+
+    def test_declares_its_own_parameters(self):
+        # Its block sits under its name in model:, defaults valid, unknown keys refused.
+        assert issubclass(self.rule.params, RuleParams) and self.rule.params.rule == self.rule.name
+        assert isinstance(getattr(ModelParams(), self.rule.name), self.rule.params)
+        with pytest.raises(ValidationError):
+            ModelParams(**{self.rule.name: {"no_such_parameter": 1}})
+        for key in self.rule.params.model_fields:
+            assert MOVED_KEYS[key] == self.rule.name
+            assert key not in ModelParams.model_fields  # no flat copy left in model:
 
     def test_docs_state_the_name_and_citation_verbatim(self):
         docs = MODEL_MD.read_text()
@@ -191,7 +205,8 @@ def test_every_rule_has_a_contract():
 
 
 def test_the_schema_allows_exactly_the_registered_rules():
-    # The schema cannot import the registry (the rules read ModelParams), so it repeats the names.
+    # The names are written once, in sim.rule_params; the schema and the classes read them there.
+    assert tuple(rule.params for rule in RULES) == RULE_PARAMS
     assert (
         get_args(ProtocolName)
         == PROTOCOL_NAMES

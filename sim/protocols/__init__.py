@@ -17,9 +17,9 @@ from .expected_utility import ExpectedUtility
 from .single_text import SingleText
 
 RULES: tuple[type[Protocol], ...] = (Compromise, ExpectedUtility, SingleText, AlternatingOffers)
-"""The one list of rule classes. The scenario schema cannot import it (the rules read the
-schema's ModelParams), so ``sim.scenario.schema.ProtocolName`` repeats the names and
-tests/test_rule_contract.py checks that the two agree, in this order."""
+"""The one list of rule classes. Each names itself from its parameter block
+(``sim.rule_params``), which the scenario schema reads too (it cannot import the rules, which read
+its ModelParams); tests/test_rule_contract.py checks both lists agree, in this order."""
 
 PROTOCOLS: dict[str, type[Protocol]] = {rule.name: rule for rule in RULES}
 

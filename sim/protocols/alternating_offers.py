@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..rule_params import AlternatingOffersParams
 from .base import Bargain, Classifier, Protocol, Step, Table
 from .compromise import compromise_text
 
@@ -93,7 +94,7 @@ def concession(
     that their offers cannot cross). Returns the new offer, or ``None`` when ``who`` cannot move
     without going below its walk-away value.
     """
-    smallest = min(table.params.min_concession, limit)
+    smallest = min(table.params.alternating_offers.min_concession, limit)
     sizes = GRID[(smallest - EPS <= GRID) & (limit + EPS >= GRID)]
     candidates = own[None, :] + sizes[:, None] * (other - own)[None, :]
     mine = worth(table, who, candidates)
@@ -116,7 +117,8 @@ def concession(
 class AlternatingOffers(Protocol):
     """Offers and counter-offers between two principals; the less risk-willing side concedes."""
 
-    name = "alternating_offers"
+    params = AlternatingOffersParams
+    name = params.rule
     citation = "Zeuthen (1930); Harsanyi (1956), Econometrica 24(2): 144-157"
     classifier = Classifier(
         deterministic=True,
@@ -144,7 +146,7 @@ class AlternatingOffers(Protocol):
                 f"{table.describe(offers[a])} against {table.describe(offers[b])}.",
             )
         ]
-        for _ in range(table.params.max_offers):
+        for _ in range(table.params.alternating_offers.max_offers):
             settled = self._settled(table, a, b, offers)
             if settled is not None:
                 steps.append(Step("settled", settled[1]))
@@ -165,7 +167,8 @@ class AlternatingOffers(Protocol):
                     )
                 )
         else:
-            ending = f"after {table.params.max_offers} rounds of offers the sides had not met"
+            turns = table.params.alternating_offers.max_offers
+            ending = f"after {turns} rounds of offers the sides had not met"
         text = (offers[a] + offers[b]) / 2.0
         words = (
             f"Deadlock: {ending}; the conveners tabled the midpoint of the last offers: "

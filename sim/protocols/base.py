@@ -20,6 +20,7 @@ from typing import ClassVar, Literal
 import numpy as np
 
 from ..behaviour import clause_utility
+from ..rule_params import RuleParams
 from ..scenario import ModelParams
 
 
@@ -126,7 +127,8 @@ class Classifier:
 class Protocol(ABC):
     """A bargaining rule: one small class per theory, registered under the scenario's name."""
 
-    name: ClassVar[str]
+    params: ClassVar[type[RuleParams]]  # its own block of ``model:`` (sim.rule_params)
+    name: ClassVar[str]  # params.rule: the name is written once, with the block
     citation: ClassVar[str]  # as docs/model.md states it, verbatim (a test checks)
     classifier: ClassVar[Classifier]
 

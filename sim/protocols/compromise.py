@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..behaviour import weighted_text
+from ..rule_params import CompromiseParams
 from .base import Bargain, Classifier, Protocol, Step, Table
 
 
@@ -22,7 +23,8 @@ def compromise_text(table: Table) -> np.ndarray:
 class Compromise(Protocol):
     """One text, no redrafting: each participant pulls it by its weight times its care."""
 
-    name = "compromise"
+    params = CompromiseParams
+    name = params.rule
     citation = "Achen (2006), The European Union Decides, ch. 10"
     classifier = Classifier(
         deterministic=True,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..rule_params import ExpectedUtilityParams
 from .base import Bargain, Classifier, Protocol, Step, Table
 
 OFFER_KINDS = ("confrontation", "compromise", "capitulation")  # most compelling first
@@ -283,7 +284,8 @@ def _cycles(history: list[np.ndarray], span: float) -> bool:
 class ExpectedUtility(Protocol):
     """Challenges and offers on each issue; the text is the weighted median that results."""
 
-    name = "expected_utility"
+    params = ExpectedUtilityParams
+    name = params.rule
     citation = "Bueno de Mesquita (1994); Scholz, Calbert and Smith (2011), JTP 23(4): 510-531"
     classifier = Classifier(
         deterministic=True,
@@ -343,7 +345,7 @@ class ExpectedUtility(Protocol):
         """``challenge_rounds`` rounds on issue ``k``: the positions, the steps, and, if the
         positions fell into a two-round cycle (back within ``TOGETHER`` of where they stood two
         rounds before, having moved in between), the positions of the cycle's other state."""
-        params = table.params
+        params = table.params.expected_utility
         c, s, x = table.capability[who], table.salience[who, k], start.copy()
         span = float(x.max() - x.min())
         steps: list[Step] = []

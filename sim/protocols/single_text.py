@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import behaviour as b
+from ..rule_params import SingleTextParams
 from .base import Bargain, Classifier, Protocol, Step, Table
 
 
@@ -30,7 +31,8 @@ def first_draft(table: Table) -> np.ndarray:
 class SingleText(Protocol):
     """Draft, then redraft toward the objections of the signatories in the room."""
 
-    name = "single_text"
+    params = SingleTextParams
+    name = params.rule
     citation = "Raiffa (1982), The Art and Science of Negotiation, ch. 14"
     classifier = Classifier(
         deterministic=True,
@@ -45,7 +47,7 @@ class SingleText(Protocol):
         return first_draft(table)
 
     def negotiate(self, table: Table) -> Bargain:
-        params = table.params
+        params = table.params.single_text
         conveners = table.names(np.flatnonzero(table.conveners))
         text = first_draft(table)
         steps = [Step("proposed", f"{conveners} tabled a text: {table.describe(text)}.")]

@@ -16,6 +16,7 @@ import yaml
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ValidationError
 
+from ..rule_params import MOVED_KEYS
 from .checks import cross_checks
 from .errors import Path, Problem, ScenarioError, describe
 from .located import Located, file_problem, read_input_text
@@ -179,7 +180,13 @@ def _problem(located: Located, error: dict, root: type[BaseModel]) -> Problem:
     path: Path = tuple(part for part in loc if part != "[key]")
     path = _strip_union_tags(path, located.data)
     where = located.where(path)
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and _moved(path):
+        key = str(path[-1])
+        message = (
+            f"model.{key} moved to model.{MOVED_KEYS[key]}.{key}: each rule's parameters "
+            f"sit in its own block (docs/scenario-format.md); found {key}: {describe(found)}"
+        )
+    elif kind == "extra_forbidden":
         key = path[-1]
         valid = _valid_keys(root, path[:-1])
         near = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.5)
@@ -226,6 +233,11 @@ def _problem(located: Located, error: dict, root: type[BaseModel]) -> Problem:
     else:
         message = f"{error['msg']}; found {describe(found)}"
     return Problem(where, path, message)
+
+
+def _moved(path: Path) -> bool:
+    """``model.<key>`` where ``key`` is a rule parameter that once sat flat in ``model:``."""
+    return len(path) == 2 and path[0] == "model" and path[1] in MOVED_KEYS
 
 
 _EXPONENT = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)[eE][-+]?\d+$")

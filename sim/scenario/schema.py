@@ -18,9 +18,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    create_model,
     field_validator,
     model_validator,
 )
+
+from ..rule_params import RULE_NAMES, RULE_PARAMS
 
 Identifier = Annotated[str, Field(strict=True, pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, Field(strict=True, min_length=1)]
@@ -385,21 +388,19 @@ class Shock(Frozen):
     sources: list[Evidence] = Field(default_factory=list)
 
 
-# The names of sim.protocols.RULES, which this module cannot import (the rules read ModelParams):
-# tests/test_rule_contract.py checks that they agree.
-ProtocolName = Literal["compromise", "expected_utility", "single_text", "alternating_offers"]
+ProtocolName = Literal[RULE_NAMES]  # type: ignore[valid-type]
+"""The rules a scenario may name, from ``sim.rule_params`` (which the rules declare too)."""
 PROTOCOL_NAMES: tuple[str, ...] = get_args(ProtocolName)
 
 
-class ModelParams(Frozen):
-    """Behavioural constants shared by all actors; see docs/model.md for the equations."""
+class SharedParams(Frozen):
+    """Behavioural constants shared by all actors and rules; see docs/model.md for the
+    equations. ``ModelParams`` adds one block per rule (``model.single_text`` ...)."""
 
-    protocol: ProtocolName = Field(
+    protocol: ProtocolName = Field(  # type: ignore[valid-type]
         default="single_text", description="The bargaining rule of every round."
     )
     convener_weight: Annotated[float, Field(strict=True, ge=0.0, le=100.0)] = 1.0
-    max_drafts: Annotated[int, Field(strict=True, ge=1, le=50)] = 6
-    redraft_step: Rate = 0.35
     concession_scale: Annotated[float, Field(strict=True, ge=0.0, le=100.0)] = 1.0
     patron_pull: Rate = 0.05
     pressure_rate: Rate = 0.02
@@ -411,14 +412,9 @@ class ModelParams(Frozen):
     postpone_threshold: Unit = 0.5
     postponement_days: Annotated[int, Field(strict=True, ge=1, le=365)] = 7
     max_postponements: Annotated[int, Field(strict=True, ge=0, le=20)] = 3
-    max_offers: Annotated[int, Field(strict=True, ge=1, le=1000)] = 100
-    min_concession: Annotated[float, Field(strict=True, ge=0.001, le=1.0)] = 0.1
-    challenge_rounds: Annotated[int, Field(strict=True, ge=1, le=50)] = 1
-    eu_q: Unit = 1.0
-    eu_t: Unit = 1.0
 
     @model_validator(mode="after")
-    def _moves_stay_convex(self) -> ModelParams:
+    def _moves_stay_convex(self) -> SharedParams:
         total = self.patron_pull + self.pressure_rate
         if total > 1.0:
             raise ValueError(
@@ -426,6 +422,17 @@ class ModelParams(Frozen):
                 f"scale; found {total:g}"
             )
         return self
+
+
+ModelParams = create_model(
+    "ModelParams",
+    __base__=SharedParams,
+    __doc__="The ``model:`` block: the shared constants and one block per rule, each "
+    "validated by its rule's own model (``sim.rule_params``), built from the registry so that "
+    "a new rule needs no edit here.",
+    __module__=__name__,
+    **{block.rule: (block, Field(default_factory=block)) for block in RULE_PARAMS},
+)
 
 
 class Scenario(Frozen):
