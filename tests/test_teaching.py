@@ -1,0 +1,148 @@
+"""docs/teaching.md's claims about the shipped scenarios, checked against real runs.
+
+Each claim in the doc carries a marker ``<!-- claim: KEY -->``; each key has one checker here that
+returns what the run shows, so a failure names the stale doc line and the run's answer. A claim
+without a checker, or a checker whose claim left the doc, fails too: the two stay in step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from cli_helpers import cli
+
+from sim.model import simulate
+from sim.runlog import RunLog
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "teaching.md"
+FLAGSHIP = ROOT / "scenarios" / "astana_2017.yaml"
+COUNTERFACTUALS = ROOT / "scenarios" / "counterfactuals"
+MARKER = re.compile(r"<!-- claim: ([a-z0-9-]+) -->")
+
+
+@cache
+def run(path: Path) -> RunLog:
+    """The run a student gets: the scenario with its own seed."""
+    return simulate(load_scenario(path).scenario)
+
+
+def agreed(log: RunLog, round_id: str) -> set[str]:
+    outcome = next(r for r in log.rounds if r.round_id == round_id)
+    return {issue for issue, ok in zip(outcome.agenda, outcome.agreed, strict=True) if ok}
+
+
+def final_position(log: RunLog, actor: str, issue: str) -> float:
+    return float(log.positions[-1][log.actor_ids.index(actor), log.issue_ids.index(issue)])
+
+
+def check_astana_1() -> tuple[bool, str]:
+    found = agreed(run(FLAGSHIP), "astana_1")
+    return "ceasefire" in found, f"Astana I agrees {sorted(found)}"
+
+
+def check_geneva() -> tuple[bool, str]:
+    log = run(FLAGSHIP)
+    geneva = {r.round_id: agreed(log, r.round_id) for r in log.rounds if "geneva" in r.round_id}
+    no_transition = all("transition" not in found for found in geneva.values())
+    constitution = all("constitution" in found for found in geneva.values())
+    return no_transition and constitution, f"Geneva agrees {geneva}"
+
+
+def check_riyadh_1() -> tuple[bool, str]:
+    found = agreed(run(FLAGSHIP), "riyadh_1")
+    return found == {"constitution"}, f"Riyadh I agrees {sorted(found)}"
+
+
+def check_flex() -> tuple[bool, str]:
+    flex = run(COUNTERFACTUALS / "moscow_platform_flexible.yaml")
+    both = all("transition" in agreed(flex, r) for r in ("riyadh_1", "riyadh_2"))
+    moved = final_position(flex, "moscow_platform", "transition") - final_position(
+        run(FLAGSHIP), "moscow_platform", "transition"
+    )
+    return both and abs(moved) > 20, f"both Riyadh agree transition: {both}; moved {moved:+.1f}"
+
+
+def meeting_facts(log: RunLog) -> list[tuple]:
+    return [(r.round_id, r.date, r.attended, r.walked_out, r.agreed) for r in log.rounds]
+
+
+def check_turkey() -> tuple[bool, str]:
+    base, turkey = run(FLAGSHIP), run(COUNTERFACTUALS / "turkey_drops_rebels.yaml")
+    same_meetings = meeting_facts(base) == meeting_facts(turkey)
+
+    def gap(log: RunLog) -> float:
+        return abs(
+            final_position(log, "armed_opposition", "transition")
+            - final_position(log, "government", "transition")
+        )
+
+    wider = gap(turkey) - gap(base)
+    return same_meetings and wider > 0, f"meetings unchanged: {same_meetings}; gap {wider:+.1f}"
+
+
+def check_second_run(tmp_path: Path) -> tuple[bool, str]:
+    out = tmp_path / "class"
+    first = cli("run", str(FLAGSHIP), "--out", str(out))
+    second = cli("run", str(FLAGSHIP), "--out", str(out))
+    said = "exists already; pass --overwrite" in second.stderr
+    shows = f"first exit {first.returncode}, second exit {second.returncode}: {second.stderr!r}"
+    return first.returncode == 0 and second.returncode == 2 and said, shows
+
+
+def check_riyadh_1_why(tmp_path: Path) -> tuple[bool, str]:
+    out = tmp_path / "class"
+    assert cli("run", str(FLAGSHIP), "--out", str(out)).returncode == 0
+    assert cli("report", str(out)).returncode == 0
+    page = (out / "handout.html").read_text()
+    why = re.search(r"No single delegation: [^<]*", page)
+    line = why.group(0) if why else "no 'No single delegation' line"
+    ok = why is not None and "red line" in line and "Moscow platform stand" in line
+    return ok, line
+
+
+CHECKS: dict[str, Callable[..., tuple[bool, str]]] = {
+    "astana-1-ceasefire": check_astana_1,
+    "geneva-no-transition": check_geneva,
+    "riyadh-1-no-transition": check_riyadh_1,
+    "flex-agrees-at-riyadh": check_flex,
+    "turkey-moves-positions-only": check_turkey,
+}
+CLI_CHECKS: dict[str, Callable[[Path], tuple[bool, str]]] = {
+    "second-run-refused": check_second_run,
+    "riyadh-1-why": check_riyadh_1_why,
+}
+
+
+def doc_claims() -> dict[str, int]:
+    """Each marker's key and its line in the doc."""
+    lines = DOC.read_text().splitlines()
+    return {m: n for n, line in enumerate(lines, 1) for m in MARKER.findall(line)}
+
+
+def test_every_claim_in_the_doc_has_a_check_and_every_check_a_claim():
+    assert set(doc_claims()) == set(CHECKS) | set(CLI_CHECKS)
+
+
+@pytest.mark.parametrize("key", sorted(CHECKS))
+def test_the_doc_claim_holds_for_the_shipped_seed(key):
+    ok, shows = CHECKS[key]()
+    assert ok, f"docs/teaching.md line {doc_claims()[key]} ({key}) is stale: the run shows {shows}"
+
+
+@pytest.mark.parametrize("key", sorted(CLI_CHECKS))
+def test_the_doc_claim_holds_on_the_command_line(key, tmp_path):
+    ok, shows = CLI_CHECKS[key](tmp_path)
+    assert ok, f"docs/teaching.md line {doc_claims()[key]} ({key}) is stale: the run shows {shows}"
+
+
+def test_the_seed_the_doc_names_is_the_flagships():
+    assert load_scenario(FLAGSHIP).scenario.seed == 7
+    assert "7 for the flagship" in DOC.read_text()
+    assert np.isfinite(run(FLAGSHIP).position_array()).all()
