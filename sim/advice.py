@@ -43,6 +43,7 @@ def advise(scenario: Scenario, history: History | None = None) -> list[Warning_]
     warnings += consent_gaps(scenario)
     if history is not None:
         warnings += inconsistent_dates(scenario, history) + unscored_facts(scenario, history)
+        warnings += uncoded_agreements(history)
     return warnings
 
 
@@ -212,6 +213,28 @@ def inconsistent_dates(scenario: Scenario, history: History) -> list[Warning_]:
                     f"delay_days is {event.delay_days}, but actual_date {event.actual_date} is "
                     f"{slip} days after the planned {planned[event.round]}; the loss scores "
                     "delay_days",
+                )
+            )
+    return warnings
+
+
+def uncoded_agreements(history: History) -> list[Warning_]:
+    """Agreed issues the record does not code as substantive or reaffirmation.
+
+    The strict coding leaves such an issue out of the score (sim/facts/agreed_strict.py), so a
+    record that codes none of its agreements scores the strict backtest on disagreements only;
+    the author should know which ones are missing.
+    """
+    warnings = []
+    for event in history.events:
+        missing = [i for i, ok in event.agreed.items() if ok and i not in event.agreed_text]
+        if missing:
+            warnings.append(
+                Warning_(
+                    f"history: {event.round}: agreed_text",
+                    f"expected a coding (substantive or reaffirmation) for every issue agreed; "
+                    f"found none for {', '.join(missing)}: the strict coding will not score "
+                    f"{'it' if len(missing) == 1 else 'them'}",
                 )
             )
     return warnings

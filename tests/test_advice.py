@@ -13,6 +13,7 @@ from sim.advice import (
     no_common_text,
     tolerance,
     tolerances,
+    uncoded_agreements,
 )
 from sim.history import History, RecordedEvent
 from sim.scenario import load_scenario
@@ -86,3 +87,31 @@ def test_a_recorded_delay_that_disagrees_with_the_recorded_date(mini):
     assert warning.about == "history: r1" and "2 days after the planned 2017-01-10" in (
         warning.message
     )
+
+
+def test_an_agreement_the_record_does_not_code_is_named_for_the_strict_backtest():
+    history = History(
+        events=[
+            RecordedEvent(
+                round="r1",
+                agreed={"truce": True, "aid": True, "power": False},
+                agreed_text={"truce": "reaffirmation"},
+            ),
+            RecordedEvent(round="r2", agreed={"power": True}, agreed_text={"power": "substantive"}),
+        ]
+    )
+    [warning] = uncoded_agreements(history)
+    assert warning.about == "history: r1: agreed_text"
+    assert "found none for aid: the strict coding will not score it" in warning.message
+
+
+def test_the_shipped_records_code_every_agreement():
+    from sim.history import load_history
+
+    root = DATA.parent.parent
+    for scenario, record in [
+        ("scenarios/astana_2017.yaml", "calibration/history.yaml"),
+        ("scenarios/havana/havana_2012.yaml", "scenarios/havana/history.yaml"),
+    ]:
+        scenario_ = load_scenario(root / scenario).scenario
+        assert uncoded_agreements(load_history(root / record, scenario_)) == []
