@@ -312,8 +312,6 @@ def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> No
     Over 40 lines because it checks the figure's target before running, then prints one table per
     coding of the record from the same runs; the steps share the loaded scenario and record.
     """
-    from dataclasses import replace
-
     from .baselines import baseline_scores
     from .comparison import compare_protocols, comparison_table
     from .facts import CODINGS, LENIENT
@@ -321,7 +319,6 @@ def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> No
     from .output import write_file_atomically
     from .output.figures import png_bytes, protocol_comparison_figure
     from .output.rundir import figure_refusal
-    from .scoring import score_runs
 
     loaded = _load(scenario, seed)
     history, _ = _load_history(loaded)
@@ -334,7 +331,9 @@ def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> No
         loaded.scenario, history, ensemble_seeds(loaded.scenario.seed, seeds)
     )
     baselines = baseline_scores(loaded.scenario, history) if history is not None else []
-    png = png_bytes(protocol_comparison_figure(results, loaded.scenario, history, baselines))
+    coded = [] if history is None else _other_codings(results, loaded.scenario, history)
+    figure = protocol_comparison_figure(results, loaded.scenario, history, baselines, coded)
+    png = png_bytes(figure)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_file_atomically(target, png)
@@ -345,20 +344,31 @@ def compare(scenario: str, seed, seeds: int, figure_path, overwrite: bool) -> No
         click.echo("(no recorded history given: no losses)")
         click.echo(f"wrote {target}")
         return
-    # Every coding of the record, the same runs scored under each (the figure: the first).
-    for coding, description in CODINGS.items():
-        if coding == LENIENT:
-            coded, coded_baselines = results, baselines
-        else:
-            coded = [
-                replace(r, score=score_runs(r.logs, loaded.scenario, history, coding))
-                for r in results
-            ]
-            coded_baselines = baseline_scores(loaded.scenario, history, coding)
-        click.echo(f"coding: {coding} ({description})")
-        click.echo(comparison_table(coded, coded_baselines))
+    # Every coding of the record, the same runs scored under each.
+    for coding, coded_results, coded_baselines in [(LENIENT, results, baselines), *coded]:
+        click.echo(f"coding: {coding} ({CODINGS[coding]})")
+        click.echo(comparison_table(coded_results, coded_baselines))
         click.echo("")
     click.echo(f"wrote {target}")
+
+
+def _other_codings(results, scenario, history):
+    """The same runs and both baselines scored under each coding after the lenient one."""
+    from dataclasses import replace
+
+    from .baselines import baseline_scores
+    from .facts import CODINGS, LENIENT
+    from .scoring import score_runs
+
+    return [
+        (
+            coding,
+            [replace(r, score=score_runs(r.logs, scenario, history, coding)) for r in results],
+            baseline_scores(scenario, history, coding),
+        )
+        for coding in CODINGS
+        if coding != LENIENT
+    ]
 
 
 # --- experiments (sim.sweep) ------------------------------------------------------------------

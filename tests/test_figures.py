@@ -231,6 +231,30 @@ def test_protocols_draws_each_meeting_as_markers_never_a_line_across_meetings(ha
     assert _inside_figure(figure) == []
 
 
+def test_protocols_draws_each_coding_of_the_record_as_its_own_bars(havana):
+    from dataclasses import replace
+
+    from sim.baselines import baseline_scores
+    from sim.scoring import score_runs
+
+    scenario, history = havana
+    results = compare_protocols(scenario, history, [1])
+    baselines = baseline_scores(scenario, history)
+    strict = [replace(r, score=score_runs(r.logs, scenario, history, "strict")) for r in results]
+    coded = [("strict", strict, baseline_scores(scenario, history, "strict"))]
+    figure = protocol_comparison_figure(results, scenario, history, baselines, coded)
+    losses = figure.axes[1]
+    widths = sorted(round(bar.get_width(), 6) for bar in losses.patches)
+    expected = [r.score.loss for r in results + strict]
+    expected += [s.loss for _, s in baselines + coded[0][2]]
+    assert widths == sorted(round(x, 6) for x in expected)
+    assert [t.get_text() for t in losses.get_legend().get_texts()] == [
+        "lenient coding",
+        "strict coding",
+    ]
+    assert _inside_figure(figure) == []
+
+
 def test_the_round_table_cuts_neither_what_was_agreed_nor_what_was_recorded(havana):
     scenario, history = havana
     log = simulate(scenario)

@@ -32,22 +32,29 @@ def rule_name(rule_id: str) -> str:
 
 
 def protocol_comparison_figure(
-    results, scenario: Scenario, history: History | None, baselines=()
+    results, scenario: Scenario, history: History | None, baselines=(), other_codings=()
 ) -> Figure:
     """Each bargaining rule's share of each round's agenda agreed, over the record.
 
     ``results`` are ``comparison.RuleResult``s. Top: the mean over the seeds of each rule, one
     marker per rule and meeting, the record as hollow black rings. Bottom: each rule's loss
     against the record (lower is better), when a record is given, with the naive ``baselines``
-    (name and ``Score`` pairs) in grey beneath the rules.
+    (name and ``Score`` pairs) in grey beneath the rules. ``other_codings`` are (coding, results,
+    baselines) for further readings of the record (the strict one): their losses are drawn as
+    hatched bars beside the first, since a rule can beat a baseline under one coding only.
     """
     rounds = list(scenario.schedule)
     names = [wrap(r.name, ROUND_CHARS) for r in rounds]
     scored = [r for r in results if r.score is not None]
-    figure, ax_agree, ax_loss = _layout(names, len(scored) + len(baselines) if scored else 0)
+    codings = [("lenient", scored, list(baselines))]
+    codings += [
+        (c, [r for r in rs if r.score is not None], list(bs)) for c, rs, bs in other_codings
+    ]
+    rows = (len(scored) + len(baselines)) * len(codings) if scored else 0
+    figure, ax_agree, ax_loss = _layout(names, rows)
     _dots(ax_agree, results, rounds, names, history)
     if ax_loss is not None:
-        _losses(ax_loss, scored, baselines)
+        _losses(ax_loss, codings)
     seeds = len(results[0].logs) if results else 0
     against = "against the record" if history is not None else "(no record given)"
     figure.suptitle(
@@ -141,24 +148,48 @@ def _percent():
     return PercentFormatter(1.0)
 
 
-def _losses(ax: Axes, scored, baselines) -> None:
-    """Each rule's loss against the record as a bar, the naive baselines in grey beneath."""
-    losses = [r.score.loss for r in scored] + [s.loss for _, s in baselines]
-    colors = [COLORS[k % len(COLORS)] for k in range(len(scored))]
-    colors += ["0.6"] * len(baselines)
+def _losses(ax: Axes, codings) -> None:
+    """Each rule's loss under each coding as a bar, the naive baselines in grey beneath.
+
+    The first coding's bars are solid, each further coding's hatched and just below it, so a
+    rule's two readings of the record sit side by side.
+    """
+    count = len(codings)
+    height = 0.8 / count
+    losses = []
+    for c, (coding, scored, baselines) in enumerate(codings):
+        values = [r.score.loss for r in scored] + [s.loss for _, s in baselines]
+        colors = [COLORS[k % len(COLORS)] for k in range(len(scored))]
+        colors += ["0.6"] * len(baselines)
+        where = np.arange(len(values)) + (c - (count - 1) / 2) * height
+        ax.barh(
+            where,
+            values,
+            height=height * 0.95,
+            color=colors,
+            hatch="//" if c else None,
+            edgecolor="white" if c else None,
+            label=f"{coding} coding",
+        )
+        for y, loss in zip(where, values, strict=True):
+            ax.annotate(
+                f"{loss:.3f}",
+                (loss, y),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=SMALL_SIZE,
+            )
+        losses += values
+    _, scored, baselines = codings[0]
     labels = [rule_name(r.protocol) for r in scored]
     labels += [name.removeprefix("baseline: ") + " (baseline)" for name, _ in baselines]
-    ax.barh(labels, losses, color=colors)
-    for k, loss in enumerate(losses):
-        ax.annotate(
-            f"{loss:.3f}",
-            (loss, k),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=SMALL_SIZE,
+    ax.set_yticks(np.arange(len(labels)), labels)
+    if count > 1:
+        ax.legend(
+            fontsize=SMALL_SIZE, loc="lower left", bbox_to_anchor=(0, 1), ncols=count, frameon=False
         )
-    ax.set_xlim(0, max(losses) * 1.15 if losses else 1)
+    ax.set_xlim(0, max(losses) * 1.18 if losses else 1)
     ax.set_xlabel(
         "loss against the record (Brier and delay, mean per fact; lower is better)",
         fontsize=TEXT_SIZE,
