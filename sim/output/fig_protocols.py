@@ -142,6 +142,33 @@ def _record_rings(ax: Axes, rounds, history: History | None) -> None:
             labelled = True
 
 
+def _coding_bars(ax: Axes, c: int, count: int, coding: str, scored, baselines) -> list[float]:
+    """One coding's bars, offset within each row; returns the losses drawn."""
+    height = 0.8 / count
+    values = [r.score.loss for r in scored] + [s.loss for _, s in baselines]
+    colors = [COLORS[k % len(COLORS)] for k in range(len(scored))] + ["0.6"] * len(baselines)
+    where = np.arange(len(values)) + (c - (count - 1) / 2) * height
+    ax.barh(
+        where,
+        values,
+        height=height * 0.95,
+        color=colors,
+        hatch="//" if c else None,
+        edgecolor="white" if c else None,
+        label=f"{coding} coding",
+    )
+    for y, loss in zip(where, values, strict=True):
+        ax.annotate(
+            f"{loss:.3f}",
+            (loss, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=SMALL_SIZE,
+        )
+    return values
+
+
 def _percent():
     from matplotlib.ticker import PercentFormatter
 
@@ -154,33 +181,10 @@ def _losses(ax: Axes, codings) -> None:
     The first coding's bars are solid, each further coding's hatched and just below it, so a
     rule's two readings of the record sit side by side.
     """
-    count = len(codings)
-    height = 0.8 / count
     losses = []
-    for c, (coding, scored, baselines) in enumerate(codings):
-        values = [r.score.loss for r in scored] + [s.loss for _, s in baselines]
-        colors = [COLORS[k % len(COLORS)] for k in range(len(scored))]
-        colors += ["0.6"] * len(baselines)
-        where = np.arange(len(values)) + (c - (count - 1) / 2) * height
-        ax.barh(
-            where,
-            values,
-            height=height * 0.95,
-            color=colors,
-            hatch="//" if c else None,
-            edgecolor="white" if c else None,
-            label=f"{coding} coding",
-        )
-        for y, loss in zip(where, values, strict=True):
-            ax.annotate(
-                f"{loss:.3f}",
-                (loss, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=SMALL_SIZE,
-            )
-        losses += values
+    for c, coding in enumerate(codings):
+        losses += _coding_bars(ax, c, len(codings), *coding)
+    count = len(codings)
     _, scored, baselines = codings[0]
     labels = [rule_name(r.protocol) for r in scored]
     labels += [name.removeprefix("baseline: ") + " (baseline)" for name, _ in baselines]
