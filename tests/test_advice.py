@@ -103,15 +103,3 @@ def test_an_agreement_the_record_does_not_code_is_named_for_the_strict_backtest(
     [warning] = uncoded_agreements(history)
     assert warning.about == "history: r1: agreed_text"
     assert "found none for aid: the strict coding will not score it" in warning.message
-
-
-def test_the_shipped_records_code_every_agreement():
-    from sim.history import load_history
-
-    root = DATA.parent.parent
-    for scenario, record in [
-        ("scenarios/astana_2017.yaml", "calibration/history.yaml"),
-        ("scenarios/havana/havana_2012.yaml", "scenarios/havana/history.yaml"),
-    ]:
-        scenario_ = load_scenario(root / scenario).scenario
-        assert uncoded_agreements(load_history(root / record, scenario_)) == []

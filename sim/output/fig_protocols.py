@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..facts import LENIENT
 from ..history import History
 from ..scenario import Scenario
 from .layout import CHAR_EM, lines_height, wrap
@@ -46,7 +47,7 @@ def protocol_comparison_figure(
     rounds = list(scenario.schedule)
     names = [wrap(r.name, ROUND_CHARS) for r in rounds]
     scored = [r for r in results if r.score is not None]
-    codings = [("lenient", scored, list(baselines))]
+    codings = [(LENIENT, scored, list(baselines))]
     codings += [
         (c, [r for r in rs if r.score is not None], list(bs)) for c, rs, bs in other_codings
     ]
@@ -181,10 +182,10 @@ def _losses(ax: Axes, codings) -> None:
     The first coding's bars are solid, each further coding's hatched and just below it, so a
     rule's two readings of the record sit side by side.
     """
+    count = len(codings)
     losses = []
     for c, coding in enumerate(codings):
-        losses += _coding_bars(ax, c, len(codings), *coding)
-    count = len(codings)
+        losses += _coding_bars(ax, c, count, *coding)
     _, scored, baselines = codings[0]
     labels = [rule_name(r.protocol) for r in scored]
     labels += [name.removeprefix("baseline: ") + " (baseline)" for name, _ in baselines]
