@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from cli_helpers import cli
 
+from sim.engine.run import Run
 from sim.model import simulate
+from sim.policy import Choices
 from sim.runlog import RunLog
 from sim.scenario import load_scenario
 
@@ -86,6 +88,25 @@ def check_turkey() -> tuple[bool, str]:
     return same_meetings and wider > 0, f"meetings unchanged: {same_meetings}; gap {wider:+.1f}"
 
 
+def agreed_with_hnc(attend: bool | None) -> dict[str, set[str]]:
+    """What each round the HNC is invited to agrees when the class plays it (``attend``)."""
+    scenario = load_scenario(FLAGSHIP).scenario
+    run = Run(scenario, scenario.seed)
+    while run.running:
+        run.step({"hnc": Choices(attend=attend)})
+    return {r.round_id: set(r.agreed_issues) for r in run.log.rounds if "hnc" in r.invited}
+
+
+def check_hnc_boycott() -> tuple[bool, str]:
+    model, away = agreed_with_hnc(None), agreed_with_hnc(False)
+    geneva = [r for r in away if r.startswith("geneva")]
+    blocked = bool(geneva) and all(not away[r] for r in geneva)
+    agreed_when_came = all({"constitution", "terrorist_list"} <= model[r] for r in geneva)
+    sochi = "constitution" in away.get("sochi_congress", set())
+    ok = blocked and agreed_when_came and sochi
+    return ok, f"HNC away: {away}; the model's HNC: {model}"
+
+
 def check_second_run(out: Path) -> tuple[bool, str]:
     second = cli("run", str(FLAGSHIP), "--out", str(out))
     said = "exists already; pass --overwrite" in second.stderr
@@ -107,6 +128,7 @@ CHECKS: dict[str, Callable[..., tuple[bool, str]]] = {
     "riyadh-1-no-transition": check_riyadh_1,
     "flex-agrees-at-riyadh": check_flex,
     "turkey-moves-positions-only": check_turkey,
+    "hnc-boycott-blocks-geneva": check_hnc_boycott,
 }
 CLI_CHECKS: dict[str, Callable[[Path], tuple[bool, str]]] = {
     "second-run-refused": check_second_run,
