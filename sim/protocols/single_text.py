@@ -58,7 +58,7 @@ class SingleText(Protocol):
             if not objections.any():
                 break
             redrafted = b.redraft(text, table.positions, weights, ~objections, params.redraft_step)
-            if np.allclose(redrafted, text):
+            if b.all_close(redrafted, text):
                 break  # the objections cannot move the text any further
             text = redrafted
             objecting = table.names(np.flatnonzero(objections.any(axis=1)))
