@@ -80,7 +80,11 @@ class Table:
 
     def describe(self, text: np.ndarray) -> str:
         """'transition 50, ceasefire 80': a text in words."""
-        return ", ".join(f"{issue} {x:.0f}" for issue, x in zip(self.issue_ids, text, strict=True))
+        # Python floats format as numpy's do, several times faster (bargains describe every draft)
+        values = np.asarray(text, dtype=float).tolist()
+        return ", ".join(
+            f"{issue} {x:.0f}" for issue, x in zip(self.issue_ids, values, strict=True)
+        )
 
 
 @dataclass(frozen=True)
