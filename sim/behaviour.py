@@ -10,18 +10,23 @@ arrays select actors (``who``) or issues (``agenda``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 SCALE = 100.0
 
 
 def weighted_text(
-    positions: np.ndarray, weights: np.ndarray, fallback: np.ndarray | None = None
+    positions: np.ndarray,
+    weights: np.ndarray,
+    fallback: np.ndarray | Callable[[], np.ndarray] | None = None,
 ) -> np.ndarray:
     """The weighted mean position per issue (columns); ``fallback`` where all weights are zero.
 
     ``positions`` and ``weights`` are (actors x issues). This is the convener's first draft: the
-    point that balances the participants by how much they weigh and how much they care.
+    point that balances the participants by how much they weigh and how much they care. A
+    callable ``fallback`` is called only when some issue needs it (it is rarely needed).
     """
     # Scaled by the largest weight of each issue first: the result is the same, but products
     # of tiny weights (a capability of 1e-300, say) cannot underflow and leave the hull.
@@ -29,8 +34,9 @@ def weighted_text(
     weights = divide_or(weights, largest, 0.0)
     total = weights.sum(axis=0)
     text = (weights * positions).sum(axis=0)
-    if fallback is None and not (total > 0).all():
-        fallback = mean_of(positions, axis=0)
+    if not (total > 0).all():
+        fallback = mean_of(positions, axis=0) if fallback is None else fallback
+        fallback = fallback() if callable(fallback) else fallback
     return divide_or(text, total, fallback)
 
 

@@ -25,7 +25,7 @@ def _weights(table: Table) -> np.ndarray:
 def first_draft(table: Table) -> np.ndarray:
     """The conveners' first draft: the weighted mean of the positions of those drafting."""
     weights = _weights(table) * table.drafting[:, None]
-    return b.weighted_text(table.positions, weights, fallback=table.fallback())
+    return b.weighted_text(table.positions, weights, fallback=table.fallback)
 
 
 class SingleText(Protocol):
