@@ -32,7 +32,7 @@ def distrust(setup: Setup, state: State, seats: Seats) -> Distrust:
     cast, weight = setup.cast, setup.params.guarantor_distrust
     if weight == 0:
         return np.zeros(cast.n_actors), np.zeros(cast.n_actors, dtype=int)
-    guarantors = cast.mask(seats.invited) & cast.guarantees
+    guarantors = seats.invited_mask & cast.guarantees
     distance, furthest = b.distance_to_guarantors(state.positions, state.salience, guarantors)
     return weight * distance, furthest
 
@@ -47,11 +47,11 @@ def attendance(
 ) -> AttendanceRecord:
     """Each invitee's decision to come, with its reasons; played delegations choose their own."""
     cast, params = setup.cast, setup.params
-    everyone = cast.mask(seats.invited)
+    everyone = seats.invited_mask
     text = foreseen_text(setup, state, seats)
     agenda = seats.agenda
     expected = b.clause_utility(state.positions[:, agenda], state.salience[:, agenda], text)
-    expected = expected.mean(axis=1)
+    expected = b.mean_of(expected, axis=1)
     patron = np.maximum(cast.patron, 0)
     patron_there = (cast.patron >= 0) & everyone[patron]
     pull = params.patron_attendance_pull * patron_there * state.capability[patron]

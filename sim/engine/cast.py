@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -11,7 +11,7 @@ from ..scenario import Scenario
 from ..scenario.schema import ROLE_BEHAVIOUR
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
+def read_only(array: np.ndarray) -> np.ndarray:
     array.flags.writeable = False
     return array
 
@@ -55,6 +55,8 @@ class Cast:
     sides: tuple[SideSeat, ...] = ()
     side: np.ndarray | None = None  # (actors,) index into ``sides``, -1 for none
     forums: dict[str, Forums] | None = None  # by track id; a track not here: value 0, substance
+    # Each round's seating, made once per run (``Seats.of``), by what defines it.
+    seat_cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Cast:
@@ -65,7 +67,7 @@ class Cast:
         roles = [ROLE_BEHAVIOUR[a.role] for a in actors]
 
         def flags(name: str) -> np.ndarray:
-            return _frozen(np.array([getattr(r, name) for r in roles], dtype=bool))
+            return read_only(np.array([getattr(r, name) for r in roles], dtype=bool))
 
         return cls(
             actor_ids=actor_ids,
@@ -74,7 +76,7 @@ class Cast:
             issue_names={issue.id: issue.name for issue in scenario.issues},
             actor_index=actor_index,
             issue_index={issue: j for j, issue in enumerate(issue_ids)},
-            patron=_frozen(
+            patron=read_only(
                 np.array([actor_index[a.patron] if a.patron else -1 for a in actors], dtype=int)
             ),
             drafts=flags("drafts"),
@@ -128,8 +130,8 @@ def _sides(scenario: Scenario, actor_index: dict[str, int]) -> dict:
         members = np.array(sorted(actor_index[m] for m in spec.members), dtype=int)
         side[members] = k
         lead = actor_index[spec.lead] if spec.lead is not None else -1
-        seats.append(SideSeat(spec.id, spec.name, _frozen(members), spec.rule, lead))
-    return {"sides": tuple(seats), "side": _frozen(side)}
+        seats.append(SideSeat(spec.id, spec.name, read_only(members), spec.rule, lead))
+    return {"sides": tuple(seats), "side": read_only(side)}
 
 
 def _forums(scenario: Scenario, actors: Sequence) -> dict[str, Forums]:
@@ -139,5 +141,5 @@ def _forums(scenario: Scenario, actors: Sequence) -> dict[str, Forums]:
         substance = np.array(
             [a.forums[track].substance if track in a.forums else True for a in actors], dtype=bool
         )
-        forums[track] = Forums(_frozen(value), _frozen(substance))
+        forums[track] = Forums(read_only(value), read_only(substance))
     return forums

@@ -81,6 +81,8 @@ def agreed(
     clauses = accepted.shape[1]
     if not required.size:
         return np.zeros(clauses, dtype=bool)
+    if not cast.sides:  # every actor a unit of one: each must be present and accept
+        return (accepted[required] & present[required, None]).all(axis=0)
     result = np.ones(clauses, dtype=bool)
     for unit in units(cast, required, capability):
         result &= unit_accepts(unit, accepted, present, capability)

@@ -106,10 +106,10 @@ class RoundRecord:
             walked_out=tuple(ids[i] for i in seats.invited if walked_out[i]),
             agenda=tuple(self.spec.agenda),
             signatories=tuple(ids[i] for i in votes.required),
-            text=tuple(float(x) for x in text),
-            agreed=tuple(bool(x) for x in votes.agreed),
+            text=tuple(text.tolist()),
+            agreed=tuple(votes.agreed.tolist()),
             accepted_by=tuple(ids[i] for i in seats.invited if accepted_all[i]),
-            distance=tuple(float(d) for d in distance),
+            distance=tuple(distance.tolist()),
             end_date=self.date + dt.timedelta(days=self.spec.days - 1),
         )
 
@@ -145,6 +145,8 @@ def merge_sessions(cast: Cast, sessions: list[RoundRecord], collapsed: bool) -> 
     session's; a clause is agreed if some session agreed it, with that session's text; the
     round ends on the last day of its last session."""
     first = sessions[0].outcome(cast)
+    if len(sessions) == 1 and not collapsed:
+        return first  # one session: its outcome is the round's (ends on its last day)
     agenda = first.agenda
     text, agreed = (
         dict(zip(agenda, first.text, strict=True)),

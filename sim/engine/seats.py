@@ -9,13 +9,13 @@ import numpy as np
 from .. import behaviour as b
 from ..protocols import Table
 from ..scenario import ModelParams, Round
-from .cast import Cast, Forums
+from .cast import Cast, Forums, read_only
 from .state import State
 
 
 @dataclass(frozen=True, eq=False)
 class Seats:
-    """One round's seating, as index arrays into the cast's actors."""
+    """One round's seating, as index arrays into the cast's actors (read-only: shared)."""
 
     conveners: np.ndarray
     invited: np.ndarray
@@ -23,20 +23,49 @@ class Seats:
     consent: str | np.ndarray  # a rule of CONSENT_RULES, or the named signatories
     package: bool
     forum: Forums  # what this round's track is worth to each actor
+    invited_mask: np.ndarray  # bool over all actors: conveners and invitees
+    convener_mask: np.ndarray  # bool over all actors
+    invited_consenting: np.ndarray  # the invited whose role consents (``invitees``' set)
 
     @classmethod
     def of(cls, cast: Cast, spec: Round) -> Seats:
+        """The seating of ``spec``, made once per run and kept by the cast: a round reads it
+        several times (the postponement forecast, attendance, talks, votes)."""
+        signatories = spec.signatories
+        key = (
+            spec.id,
+            tuple(spec.conveners),
+            tuple(spec.invitees),
+            signatories if isinstance(signatories, str) else tuple(signatories),
+            tuple(spec.agenda),
+            spec.package,
+            spec.track,
+        )
+        seats = cast.seat_cache.get(key)
+        if seats is None:
+            seats = cast.seat_cache[key] = cls._seat(cast, spec)
+        return seats
+
+    @classmethod
+    def _seat(cls, cast: Cast, spec: Round) -> Seats:
         conveners = cast.indices(spec.conveners)
         invitees = [a for a in spec.invitees if a not in spec.conveners]
         signatories = spec.signatories
-        consent = signatories if isinstance(signatories, str) else cast.indices(signatories)
+        consent = (
+            signatories if isinstance(signatories, str) else read_only(cast.indices(signatories))
+        )
+        invited = np.concatenate([conveners, cast.indices(invitees)]).astype(int)
+        invited_mask = cast.mask(invited)
         return cls(
-            conveners=conveners,
-            invited=np.concatenate([conveners, cast.indices(invitees)]).astype(int),
-            agenda=cast.issue_indices(spec.agenda),
+            conveners=read_only(conveners),
+            invited=read_only(invited),
+            agenda=read_only(cast.issue_indices(spec.agenda)),
             consent=consent,
             package=spec.package,
             forum=cast.forum(spec.track),
+            invited_mask=read_only(invited_mask),
+            convener_mask=read_only(cast.mask(conveners)),
+            invited_consenting=read_only(np.flatnonzero(invited_mask & cast.consents)),
         )
 
     def required(self, cast: Cast, at_table: np.ndarray) -> np.ndarray:
@@ -47,7 +76,7 @@ class Seats:
             return self.conveners
         if self.consent == "attendees":
             return np.flatnonzero(at_table & cast.consents)
-        return np.flatnonzero(cast.mask(self.invited) & cast.consents)
+        return self.invited_consenting
 
     def voters(self, cast: Cast, present: np.ndarray, required: np.ndarray) -> np.ndarray:
         """Who votes on the text: those present whose role consents, and any required one."""
@@ -89,7 +118,7 @@ def table(
         reservation=state.reservation,
         present=at_table,
         drafting=drafting,
-        conveners=cast.mask(seats.conveners),
+        conveners=seats.convener_mask,
         objectors=objectors,
         params=params,
         actor_names=cast.actor_names,

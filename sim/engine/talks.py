@@ -27,8 +27,8 @@ def talks(
     bargain = setup.rule.negotiate(table(cast, state, params, seats, attending, heard))
     agenda = seats.agenda
     positions, salience = state.positions[:, agenda], state.salience[:, agenda]
-    worth = b.clause_utility(positions, salience, bargain.text).mean(axis=1)
+    worth = b.mean_of(b.clause_utility(positions, salience, bargain.text), axis=1)
     # One who came only to be seen (no substance here) stays: leaving would forfeit presence.
-    can_leave = attending & ~cast.mask(seats.conveners) & cast.may_walk_out & seats.forum.substance
+    can_leave = attending & ~seats.convener_mask & cast.may_walk_out & seats.forum.substance
     walked_out = can_leave & (worth - cost[0] < state.reservation - params.walkout_margin)
     return TalksRecord(bargain, worth, walked_out, attending & ~walked_out)

@@ -48,5 +48,5 @@ def votes(
         else:
             accepted[i] = [accepted[i, k] if x is None else bool(x) for k, x in enumerate(said)]
     verdict = agreed(cast, required, accepted, talks.present, state.capability)
-    worth = on_agenda.mean(axis=1) if seats.package else None
+    worth = b.mean_of(on_agenda, axis=1) if seats.package else None
     return VoteRecord(required, utility, accepted, verdict, worth)

@@ -17,7 +17,7 @@ from .base import Bargain, Classifier, Protocol, Step, Table
 def compromise_text(table: Table) -> np.ndarray:
     """x_j = sum_i c_i s_ij p_ij / sum_i c_i s_ij over those drafting."""
     weights = table.capability[:, None] * table.salience * table.drafting[:, None]
-    return weighted_text(table.positions, weights, fallback=table.fallback())
+    return weighted_text(table.positions, weights, fallback=table.fallback)
 
 
 class Compromise(Protocol):

@@ -25,7 +25,7 @@ def _weights(table: Table) -> np.ndarray:
 def first_draft(table: Table) -> np.ndarray:
     """The conveners' first draft: the weighted mean of the positions of those drafting."""
     weights = _weights(table) * table.drafting[:, None]
-    return b.weighted_text(table.positions, weights, fallback=table.fallback())
+    return b.weighted_text(table.positions, weights, fallback=table.fallback)
 
 
 class SingleText(Protocol):
@@ -58,7 +58,7 @@ class SingleText(Protocol):
             if not objections.any():
                 break
             redrafted = b.redraft(text, table.positions, weights, ~objections, params.redraft_step)
-            if np.allclose(redrafted, text):
+            if b.all_close(redrafted, text):
                 break  # the objections cannot move the text any further
             text = redrafted
             objecting = table.names(np.flatnonzero(objections.any(axis=1)))
