@@ -13,7 +13,7 @@ there whatever happens (see ``length_days``).
 from __future__ import annotations
 
 from .base import NumberFact, RoundContext, Value
-from .length_days import LengthDays, can_extend
+from .length_days import can_extend
 
 
 class Extensions(NumberFact):
@@ -21,7 +21,9 @@ class Extensions(NumberFact):
     description = "times the round was prolonged beyond its planned length"
     scale = 1.0
     match_within = 0
-    construction_reason = LengthDays.construction_reason.replace("length", "count of extensions")
+    construction_reason = (
+        "the round has no deadline that allows an extension, so the model never extends it"
+    )
 
     def keys(self, ctx: RoundContext) -> tuple[str, ...]:
         return ("",)
