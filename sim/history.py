@@ -71,6 +71,8 @@ RecordDate = Annotated[dt.date, BeforeValidator(_date_only)]
 StrictBool = Annotated[bool, Field(strict=True)]
 TextKind = Annotated[Literal["substantive", "reaffirmation"], BeforeValidator(_text_kind)]
 Days = Annotated[int, Field(strict=True, ge=-MAX_DELAY_DAYS, le=MAX_DELAY_DAYS)]
+MAX_EXTENSIONS = 100  # a round prolonged more often than this is a typo, not a record
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_EXTENSIONS)]
 
 
 class RecordedEvent(Frozen):
@@ -80,6 +82,10 @@ class RecordedEvent(Frozen):
     took_place: StrictBool = True
     actual_date: RecordDate | None = None
     delay_days: Days | None = None
+    # The round's last day of sessions, and how often it was prolonged beyond its planned length
+    # (``sim.facts.length_days`` and ``sim.facts.extensions`` score them).
+    ended: RecordDate | None = None
+    extensions: Count | None = None
     attended: list[Identifier] | None = None
     stayed_away: list[Identifier] | None = None
     walked_out: list[Identifier] | None = None
@@ -246,6 +252,7 @@ def cross_checks(located: Located, scenario: Scenario | None) -> list[Problem]:
             first.setdefault(round_id, e)
         problems += _check_sources(located, e, event)
         problems += _check_text_kinds(located, e, event)
+        problems += _check_ended(located, e, event)
         if scenario is not None:
             problems += _check_ids(located, e, event, scenario)
     return problems
@@ -307,6 +314,27 @@ def _check_text_kinds(located: Located, e: int, event: dict[str, Any]) -> list[P
             )
             problems.append(_problem(located, path, message))
     return problems
+
+
+def _check_ended(located: Located, e: int, event: dict[str, Any]) -> list[Problem]:
+    """A round cannot end before it opened: ``ended`` is on or after ``actual_date``."""
+    opened, ended = event.get("actual_date"), event.get("ended")
+    dates = [_as_date(opened), _as_date(ended)]
+    if None in dates or dates[1] >= dates[0]:
+        return []
+    message = (
+        f"expected a date on or after actual_date ({dates[0]}): the last day of the round's "
+        f"sessions; found {dates[1]}"
+    )
+    return [_problem(located, ("events", e, "ended"), message)]
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A date the schema would accept, or ``None`` (the schema reports the rest)."""
+    try:
+        return _date_only(value)  # type: ignore[return-value]
+    except ValueError:
+        return None
 
 
 def _check_sources(located: Located, e: int, event: dict[str, Any]) -> list[Problem]:

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .facts import CODINGS, DELAY_SCALE_DAYS, LENIENT, Forecast, forecast_runs, scored_facts
+from .facts import fact as registered_fact
+from .facts.base import YesNoFact
 from .history import History
 from .runlog import RunLog
 from .scenario import Scenario
@@ -75,7 +77,8 @@ class Score:
 
     @property
     def brier(self) -> float:
-        values = [f.loss for f in self.facts if f.observable != "delay_days"]
+        yes_no = [f for f in self.facts if isinstance(registered_fact(f.observable), YesNoFact)]
+        values = [f.loss for f in yes_no]
         return _mean(values) if values else float("nan")
 
     @property

@@ -24,7 +24,7 @@ from sim.facts import (
     run_values,
     scored_facts,
 )
-from sim.facts.base import DelayFact, YesNoFact
+from sim.facts.base import NumberFact, YesNoFact
 from sim.history import History, RecordedEvent, load_history
 from sim.model import simulate
 from sim.output import run_files
@@ -136,13 +136,72 @@ def test_delay_loss_is_capped_and_scaled_and_a_week_matches(mini):
     assert not fact.by_construction(contexts(frozen)["r1"], "")
 
 
+def _with_deadline(ctx, extensions=2, days=3):
+    deadline = {"extensions": extensions, "extension_days": days}
+    spec = ctx.spec.model_validate({**ctx.spec.model_dump(), "deadline": deadline})
+    return type(ctx)(ctx.scenario, spec)
+
+
+def test_length_counts_from_the_opening_to_the_last_day_and_a_day_matches(mini):
+    scenario, _ = mini
+    ctx = _with_deadline(contexts(scenario)["r1"])  # r1: planned 2 days
+    fact = by_name("length_days")
+    opened = D + dt.timedelta(days=7)
+    # two extensions of 3 days: 2 + 3 + 3 = 8 days, 17 to 24 January
+    run = outcome(extensions=2, end_date=opened + dt.timedelta(days=7))
+    assert fact.from_run(run, ctx) == {"": 8}
+    assert fact.from_run(outcome(), ctx) == {"": 2}  # no end date: the planned length
+    event = RecordedEvent(round="r1", actual_date=D, ended=D + dt.timedelta(days=8))
+    assert fact.from_record(event, ctx) == {"": 9}
+    assert fact.from_record(RecordedEvent(round="r1", ended=D), ctx) == {}  # no opening
+    assert fact.loss((8, 2), 9) == pytest.approx((1 / 30 + 7 / 30) / 2)
+    assert fact.matches(8, 9) and not fact.matches(7, 9)
+    assert fact.nothing_agreed(ctx) == {"": 2}
+    # the last meeting ran 9 days of its planned 2: this one is forecast 2 + 7
+    assert fact.repeat_last(ctx, event) == {"": 9}
+    assert not fact.by_construction(ctx, "")
+    assert fact.by_construction(contexts(scenario)["r1"], "")  # no deadline: fixed length
+    assert fact.by_construction(_with_deadline(contexts(scenario)["r1"], extensions=0), "")
+
+
+def test_extensions_count_exactly_and_one_off_is_a_wrong_answer(mini):
+    scenario, _ = mini
+    ctx = _with_deadline(contexts(scenario)["r1"])
+    fact = by_name("extensions")
+    assert fact.from_run(outcome(extensions=1), ctx) == {"": 1}
+    assert fact.from_record(RecordedEvent(round="r1", extensions=2), ctx) == {"": 2}
+    assert fact.from_record(RecordedEvent(round="r1"), ctx) == {}
+    assert fact.loss((0, 1, 2, 5), 2) == pytest.approx((1 + 1 + 0 + 1) / 4)
+    assert fact.point((0, 1, 2, 5)) == 1.5
+    assert fact.matches(2, 2) and not fact.matches(1, 2)
+    assert fact.repeat_last(ctx, RecordedEvent(round="r1", extensions=3)) == {"": 3}
+    assert fact.by_construction(contexts(scenario)["r1"], "")
+
+
+def test_length_and_extensions_are_scored_only_where_the_model_can_extend(mini):
+    scenario, _ = mini
+    event = RecordedEvent(round="r1", actual_date=D, ended=D, extensions=0)
+    history = History(events=[event])
+    reasons = {f.fact.name: f.unscored for f in recorded_facts(scenario, history)}
+    assert "no deadline" in reasons["length_days"] and "no deadline" in reasons["extensions"]
+    schedule = [
+        s.model_validate({**s.model_dump(), "deadline": {"extensions": 1, "extension_days": 2}})
+        if s.id == "r1"
+        else s
+        for s in scenario.schedule
+    ]
+    extendable = scenario.model_copy(update={"schedule": schedule})
+    scored = {f.fact.name for f in scored_facts(extendable, history)}
+    assert {"length_days", "extensions"} <= scored
+
+
 # --- the contract every registered fact keeps ------------------------------------------------
 
 
 @pytest.mark.parametrize("fact", (*FACTS, *VARIANTS), ids=[f.name for f in (*FACTS, *VARIANTS)])
 class TestFactContract:
     def test_is_one_of_the_two_kinds_with_its_own_columns(self, fact):
-        assert isinstance(fact, YesNoFact | DelayFact)
+        assert isinstance(fact, YesNoFact | NumberFact)
         assert fact.match_column == f"match_{fact.name}"
         assert all(c.startswith("recorded_") for c in fact.recorded_columns())
 

@@ -40,6 +40,11 @@ def problems(tmp_path, text: str, scenario, name: str = "h.yaml") -> list[str]:
         ("actual_date: 2017-01-10 10:00:00", "events[0].actual_date: expected a date (YYYY-MM-DD)"),
         ("actual_date: 0001-01-01", "events[0].actual_date: expected a date from 1800-01-01"),
         ("attended: big", "events[0].attended: expected a list"),
+        ("ended: 1484000000", "events[0].ended: expected a date (YYYY-MM-DD); found 1484000000"),
+        ("ended: '10 Jan 2017'", "events[0].ended: expected a date (YYYY-MM-DD)"),
+        ("extensions: -1", "events[0].extensions: expected a number from 0 to 100"),
+        ("extensions: '2'", "events[0].extensions: expected a whole number; found '2'"),
+        ("extensions: true", "events[0].extensions: expected a whole number; found true"),
         ("summary: 12", "events[0].summary: expected text; found 12"),
         ("sources: {agreed.truce: 3}", "events[0].sources.agreed.truce: expected text"),
         ("walkedout: []", "unknown key 'walkedout'; did you mean 'walked_out'?"),
@@ -49,6 +54,16 @@ def test_each_lax_value_is_refused(tmp_path, scenario, fact, expected):
     [problem] = problems(tmp_path, f"events:\n  - round: r1\n    {fact}\n", scenario)
     assert problem.startswith(f"{tmp_path / 'h.yaml'}:3: ")
     assert expected in problem
+
+
+def test_a_round_cannot_end_before_it_opened(tmp_path, scenario):
+    text = "events:\n  - round: r1\n    actual_date: 2017-01-10\n    ended: 2017-01-09\n"
+    [problem] = problems(tmp_path, text, scenario)
+    assert problem.startswith(f"{tmp_path / 'h.yaml'}:4: events[0].ended: ")
+    assert "expected a date on or after actual_date (2017-01-10)" in problem
+    assert "found 2017-01-09" in problem
+    (tmp_path / "ok.yaml").write_text(text.replace("01-09", "01-10"))
+    assert load_history(tmp_path / "ok.yaml", scenario).events[0].ended.day == 10
 
 
 def test_a_quoted_iso_date_is_a_date(tmp_path, scenario):

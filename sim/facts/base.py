@@ -59,7 +59,7 @@ def contexts(scenario: Scenario) -> dict[str, RoundContext]:
 
 
 class Fact(ABC):
-    """One observable, defined once. Subclass ``YesNoFact`` or ``DelayFact`` and register it."""
+    """One observable, defined once. Subclass ``YesNoFact`` or ``NumberFact`` and register it."""
 
     name: ClassVar[str]
     description: ClassVar[str]
@@ -71,6 +71,9 @@ class Fact(ABC):
     @abstractmethod
     def keys(self, ctx: RoundContext) -> tuple[str, ...]:
         """Every instance of the fact in this round (actor ids, issue ids, or ``("",)``)."""
+
+    # Why a fact ``by_construction`` is not scored, as ``validate`` and ``recorded_facts`` say it.
+    construction_reason: ClassVar[str] = "it holds by construction in the model"
 
     def by_construction(self, ctx: RoundContext, key: str) -> bool:
         """True where the model makes the fact hold whatever happens: such facts are not scored."""
@@ -130,18 +133,32 @@ class YesNoFact(Fact):
         return float(np.mean([bool(s) for s in samples])) if len(samples) else 0.0
 
 
-class DelayFact(Fact):
-    """A number of days: mean absolute error over the samples, divided by 30 and capped at 1."""
+class NumberFact(Fact):
+    """A whole number: mean absolute error over the samples, divided by ``scale``, capped at 1.
+
+    A forecast ``scale`` units off counts like a confidently wrong yes/no fact; one run matches
+    the record within ``match_within`` units. The ensemble's forecast is the median.
+    """
+
+    scale: ClassVar[float]
+    match_within: ClassVar[int]
 
     def loss(self, samples: Sequence[Value], recorded: Value) -> float:
         errors = np.abs(np.asarray(samples, dtype=float) - float(recorded))
-        return float(np.mean(np.minimum(errors / DELAY_SCALE_DAYS, 1.0)))
+        return float(np.mean(np.minimum(errors / self.scale, 1.0)))
 
     def matches(self, simulated: Value, recorded: Value) -> bool:
-        return abs(int(simulated) - int(recorded)) <= DELAY_MATCH_DAYS
+        return abs(int(simulated) - int(recorded)) <= self.match_within
 
     def point(self, samples: Sequence[Value]) -> float:
         return float(np.median(np.asarray(samples, dtype=float)))
+
+
+class DelayFact(NumberFact):
+    """A number of days: mean absolute error over the samples, divided by 30 and capped at 1."""
+
+    scale = DELAY_SCALE_DAYS
+    match_within = DELAY_MATCH_DAYS
 
 
 def join(items) -> str:

@@ -70,7 +70,7 @@ def recorded_facts(
                 if not event.took_place:
                     reason = "the record says the round did not take place"
                 elif fact.by_construction(ctx, key):
-                    reason = "it holds by construction in the model"
+                    reason = fact.construction_reason
                 facts.append(RecordedFact(event.round, fact, key, value, reason))
     return facts
 

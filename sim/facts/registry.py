@@ -13,10 +13,20 @@ from .agreed_strict import AgreedStrict
 from .attended import Attended
 from .base import Fact
 from .delay_days import DelayDays
+from .extensions import Extensions
+from .length_days import LengthDays
 from .single_delegation import SingleDelegation
 from .walked_out import WalkedOut
 
-FACTS: tuple[Fact, ...] = (Attended(), WalkedOut(), Agreed(), SingleDelegation(), DelayDays())
+FACTS: tuple[Fact, ...] = (
+    Attended(),
+    WalkedOut(),
+    Agreed(),
+    SingleDelegation(),
+    DelayDays(),
+    LengthDays(),
+    Extensions(),
+)
 VARIANTS: tuple[Fact, ...] = (AgreedStrict(),)
 CODINGS: dict[str, str] = {
     "lenient": "a text that only reaffirmed earlier texts counts as agreed",
