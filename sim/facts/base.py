@@ -130,7 +130,10 @@ class YesNoFact(Fact):
         return bool(simulated) == bool(recorded)
 
     def point(self, samples: Sequence[Value]) -> float:
-        return float(np.mean([bool(s) for s in samples])) if len(samples) else 0.0
+        # The share of runs in which it holds, as np.mean computes it (count / n), without its
+        # overhead: a fit or a sweep takes it for every fact of every run.
+        n = len(samples)
+        return sum(1 for s in samples if s) / n if n else 0.0
 
 
 class NumberFact(Fact):
@@ -145,7 +148,8 @@ class NumberFact(Fact):
 
     def loss(self, samples: Sequence[Value], recorded: Value) -> float:
         errors = np.abs(np.asarray(samples, dtype=float) - float(recorded))
-        return float(np.mean(np.minimum(errors / self.scale, 1.0)))
+        capped = np.minimum(errors / self.scale, 1.0)
+        return float(capped.sum() / capped.size)  # np.mean's arithmetic, without its overhead
 
     def matches(self, simulated: Value, recorded: Value) -> bool:
         return abs(int(simulated) - int(recorded)) <= self.match_within
