@@ -24,24 +24,14 @@ HELD_OUT_SHOCKS = {
     "shock:hnc_restructuring": "Hijab's resignation and Riyadh II's new commission (Nov 2017)",
     "shock:russian_partial_withdrawal": "Putin's announcement of 11 December 2017",
 }
-# The Havana case's evidence carries no dates yet (left undone in issue 10): every actor and
-# every shock entry of the case is undated. Dating them from their sources is the next step; the
-# report says plainly that its held-out test may read hindsight.
-HAVANA_UNDATED_OWNERS = {
-    "government",
-    "farc",
-    "cuba",
-    "norway",
-    "venezuela",
-    "chile",
-    "un",
-    "no_camp",
-    "shock:alzate_capture",
-    "shock:alzate_release",
-    "shock:cauca_attack",
-    "shock:farc_ceasefire_2015",
-    "shock:no_camp_proposals",
+# The Havana case's one shock of the held-out period: the No camp's proposals after the
+# plebiscite (October 2016), an event the backtest is conditioned on like the flagship's.
+HAVANA_HELD_OUT_SHOCKS = {
+    "shock:no_camp_proposals": "the proposals collected after the plebiscite (7 October 2016)",
 }
+# Havana's sources run from the General Agreement (August 2012) to reports on the revised accord.
+HAVANA_EARLIEST = dt.date(2012, 1, 1)
+HAVANA_LATEST = dt.date(2017, 1, 1)
 
 
 def _fit(path: Path):
@@ -98,13 +88,24 @@ def _value(actor, field: str):
     return value[issue] if issue else value
 
 
-def test_the_havana_fit_has_a_split_and_its_undated_evidence_is_listed():
-    loaded, scenario = _fit(HAVANA_FIT)
-    assert loaded.spec.split_date == dt.date(2016, 7, 1)
-    late = late_evidence(scenario, loaded.spec.split_date)
-    dated_late = [e for e in late if e.date is not None]
-    assert dated_late == []  # nothing dated in the held-out period
-    assert {e.owner for e in late} == HAVANA_UNDATED_OWNERS
+def _every_entry(scenario):
+    entries = [(a.id, f, e) for a in scenario.actors for f, e in a.sources.items()]
+    return entries + [(f"shock:{s.id}", e.source, e) for s in scenario.shocks for e in s.sources]
+
+
+@pytest.mark.parametrize("name", ["havana_2012.yaml"])
+def test_every_havana_entry_is_dated_within_the_case(name):
+    scenario = load_scenario(ROOT / "scenarios" / "havana" / name).scenario
+    entries = _every_entry(scenario)
+    assert len(entries) > 100  # the case's actors and shocks, not a stray file
+    undated = [(owner, field) for owner, field, e in entries if e.date is None]
+    assert undated == []
+    outside = [
+        (owner, field, e.date)
+        for owner, field, e in entries
+        if not HAVANA_EARLIEST <= e.date <= HAVANA_LATEST
+    ]
+    assert outside == []
 
 
 def test_a_split_date_inside_the_training_rounds_is_refused(tmp_path):
