@@ -39,46 +39,76 @@ def _fit(path: Path):
     return loaded, load_scenario(loaded.scenario_path).scenario
 
 
-def test_the_flagship_fit_runs_on_the_vintage_scenario_with_a_split_date():
-    loaded, scenario = _fit(FLAGSHIP_FIT)
-    assert loaded.spec.split_date == dt.date(2017, 8, 1)
-    assert scenario.name == "astana_2017_vintage"
+# Each case: its fit spec, the scenario the vintage restates, the fit's scenario name and
+# split, the shocks of its held-out period, the fewest numbers its vintage restates, and the word
+# a moved number's rule must use to name the later source's scenario.
+CASES = {
+    "flagship": (
+        FLAGSHIP_FIT,
+        ROOT / "scenarios" / "astana_2017.yaml",
+        "astana_2017_vintage",
+        dt.date(2017, 8, 1),
+        HELD_OUT_SHOCKS,
+        80,
+        "flagship",
+    ),
+    "havana": (
+        HAVANA_FIT,
+        ROOT / "scenarios" / "havana" / "havana_2012.yaml",
+        "havana_2012_vintage",
+        dt.date(2016, 7, 1),
+        HAVANA_HELD_OUT_SHOCKS,
+        30,
+        "havana_2012",
+    ),
+}
 
 
-def test_every_vintage_entry_is_dated_before_the_split_or_allow_listed():
-    loaded, scenario = _fit(FLAGSHIP_FIT)
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_fit_runs_on_the_vintage_scenario_with_a_split_date(case):
+    fit, _, name, split, _, _, _ = CASES[case]
+    loaded, scenario = _fit(fit)
+    assert loaded.spec.split_date == split
+    assert scenario.name == name
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_vintage_entry_is_dated_before_the_split_or_allow_listed(case):
+    fit, _, _, _, held_out, _, _ = CASES[case]
+    loaded, scenario = _fit(fit)
     late = late_evidence(scenario, loaded.spec.split_date)
-    assert {e.owner for e in late} <= set(HELD_OUT_SHOCKS), [
-        e for e in late if e.owner not in HELD_OUT_SHOCKS
-    ]
+    assert {e.owner for e in late} <= set(held_out), [e for e in late if e.owner not in held_out]
     shocks = {s.id: s for s in scenario.shocks}
-    for owner in HELD_OUT_SHOCKS:
+    for owner in held_out:
         assert shocks[owner.removeprefix("shock:")].date >= loaded.spec.split_date
 
 
-def test_the_vintage_restates_exactly_the_flagships_late_numbers():
-    """Every flagship number with late or undated evidence is restated, and nothing else."""
-    loaded, vintage = _fit(FLAGSHIP_FIT)
-    flagship = load_scenario(ROOT / "scenarios" / "astana_2017.yaml").scenario
-    split = loaded.spec.split_date
-    late = {(e.owner, e.field) for e in late_evidence(flagship, split)}
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_vintage_restates_exactly_the_late_numbers(case):
+    """Every number of the case with late or undated evidence is restated, and nothing else."""
+    fit, base_path, _, _, _, fewest, _ = CASES[case]
+    loaded, vintage = _fit(fit)
+    base = load_scenario(base_path).scenario
+    late = {(e.owner, e.field) for e in late_evidence(base, loaded.spec.split_date)}
     late_actors = {key for key in late if not key[0].startswith("shock:")}
-    before = {(a.id, f): e for a in flagship.actors for f, e in a.sources.items()}
+    before = {(a.id, f): e for a in base.actors for f, e in a.sources.items()}
     after = {(a.id, f): e for a in vintage.actors for f, e in a.sources.items()}
     changed = {key for key in before if before[key] != after[key]}
     assert changed == late_actors
-    assert len(changed) > 80
+    assert len(changed) > fewest
 
 
-def test_a_vintage_entry_that_moves_a_number_says_why():
-    vintage = load_scenario(ROOT / "scenarios" / "astana_2017_vintage.yaml").scenario
-    flagship = load_scenario(ROOT / "scenarios" / "astana_2017.yaml").scenario
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_vintage_entry_that_moves_a_number_says_why(case):
+    fit, base_path, _, _, _, _, word = CASES[case]
+    vintage = _fit(fit)[1]
+    base = load_scenario(base_path).scenario
     moved = []
-    for old, new in zip(flagship.actors, vintage.actors, strict=True):
+    for old, new in zip(base.actors, vintage.actors, strict=True):
         for field, evidence in new.sources.items():
             if _value(old, field) != _value(new, field):
                 moved.append(field)
-                assert "flagship" in evidence.rule, (new.id, field)
+                assert word in evidence.rule, (new.id, field)
     assert moved, "the vintage changes some numbers"
 
 
@@ -93,7 +123,7 @@ def _every_entry(scenario):
     return entries + [(f"shock:{s.id}", e.source, e) for s in scenario.shocks for e in s.sources]
 
 
-@pytest.mark.parametrize("name", ["havana_2012.yaml"])
+@pytest.mark.parametrize("name", ["havana_2012.yaml", "havana_2012_vintage.yaml"])
 def test_every_havana_entry_is_dated_within_the_case(name):
     scenario = load_scenario(ROOT / "scenarios" / "havana" / name).scenario
     entries = _every_entry(scenario)
