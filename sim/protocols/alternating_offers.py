@@ -86,6 +86,7 @@ class Lens:
     salience: np.ndarray
     rows: dict[int, tuple[int, ...]]  # side -> its own row, then its patron's if at the table
     share: float  # model.patron_pull
+    walk_away: np.ndarray  # (actors,): the table's reservation values
 
     @classmethod
     def of(cls, table: Table, sides: tuple[int, ...]) -> Lens:
@@ -96,7 +97,8 @@ class Lens:
             mine = [side] if patron is None else [side, patron]
             rows[side] = tuple(range(len(eyes), len(eyes) + len(mine)))
             eyes += mine
-        return cls(table.positions[eyes], table.salience[eyes], rows, table.params.patron_pull)
+        share = table.params.patron_pull
+        return cls(table.positions[eyes], table.salience[eyes], rows, share, table.reservation)
 
     def own_worths(self, texts: np.ndarray) -> np.ndarray:
         """The mean clause worth of each text (columns) to each eye (rows), by its own lights."""
@@ -121,10 +123,38 @@ class Lens:
     def values(self, offers: dict[int, np.ndarray]) -> dict[tuple[int, int], float]:
         """``(who, whose)`` -> what ``whose``'s offer is worth to side ``who``, for each side
         of the lens and each offer of ``offers``."""
-        whose = tuple(offers)
-        own = self.own_worths(np.stack([offers[side] for side in whose]))
-        worths = {who: self.worth(own, who).tolist() for who in self.rows}
+        return self._values(self.own_worths(np.stack(list(offers.values()))), tuple(offers))
+
+    def _values(self, own_worths: np.ndarray, whose: tuple[int, ...]) -> dict:
+        """``values`` from the own worths of the offers of ``whose`` (the first columns)."""
+        worths = {who: self.worth(own_worths, who).tolist() for who in self.rows}
         return {(who, k): worths[who][n] for who in self.rows for n, k in enumerate(whose)}
+
+    def weigh(self, offers: dict[int, np.ndarray], head: np.ndarray) -> tuple[dict, dict]:
+        """``values`` of the two sides' offers, and each side's first concessions toward the
+        other's offer (sizes ``head``) with their own worths, in one pass: a side that must
+        concede usually finds its move among these (``_concede``). A lone side (both
+        principals one actor, on a table of equals) has no one to concede to."""
+        if len(offers) < 2:
+            return self.values(offers), {}
+        a, b = offers
+        moves = {
+            i: offers[i][None, :] + head[:, None] * (offers[k] - offers[i])[None, :]
+            for i, k in ((a, b), (b, a))
+        }
+        own = self.own_worths(
+            np.concatenate([offers[a][None, :], offers[b][None, :], *moves.values()])
+        )
+        n = len(head)
+        firsts = {a: (moves[a], own[:, 2 : 2 + n]), b: (moves[b], own[:, 2 + n :])}
+        return self._values(own[:, :2], (a, b)), firsts
+
+
+def head(table: Table) -> np.ndarray:
+    """The first block of concession sizes a lone conceder tries (``_concede``)."""
+    mc = table.params.alternating_offers.min_concession
+    start, stop = BLOCKS[0]
+    return _sizes(min(mc, 1.0), 1.0)[start:stop]
 
 
 @functools.cache
@@ -133,6 +163,24 @@ def _sizes(smallest: float, limit: float) -> np.ndarray:
     sizes = GRID[(smallest - EPS <= GRID) & (limit + EPS >= GRID)]
     sizes.flags.writeable = False
     return sizes
+
+
+def _scan(lens: Lens, pair: tuple[int, int], own_worths: np.ndarray, values: tuple):
+    """The block loop of ``_concede`` in plain floats, stopping at the first size large enough
+    (the first block usually holds it within a few sizes): that size's row, and the last row
+    the conceder can bear. The same arithmetic as the array form, element by element."""
+    (who, rival), (mine_of_other, theirs_of_own) = pair, values
+    r_who, r_rival = float(lens.walk_away[who]), float(lens.walk_away[rival])
+    mine, theirs = lens.worth(own_worths, who).tolist(), lens.worth(own_worths, rival).tolist()
+    last = None
+    for n, bearable in enumerate((own_worths[lens.rows[who][0]] >= r_who - EPS).tolist()):
+        if not bearable:
+            continue
+        last = n
+        ours = scalar_risk(mine[n], mine_of_other, r_who)
+        if ours > scalar_risk(theirs_of_own, theirs[n], r_rival) + EPS:
+            return n, last
+    return None, last
 
 
 def concession(
@@ -148,11 +196,12 @@ def concession(
     return _concede(table, lens, (who, rival), (own, other), limit, lens.values({rival: other}))
 
 
-def _concede(table, lens, pair, offers, limit, values):
+def _concede(table, lens, pair, offers, limit, values, first=None):
     """``concession`` with the sides' eyes gathered and what the rival's offer is worth to each
     side (``values``, as ``Lens.values``) known. The sizes are tried a few at a time, smallest
     first, and the trying stops at the first block holding one large enough: the rival's risk
-    rarely needs more than a few of the smallest."""
+    rarely needs more than a few of the smallest. ``first``: the first block, already weighed
+    (``Lens.weigh``, with the sizes of ``head``), scanned in plain floats (``_scan``)."""
     (who, rival), (own, other) = pair, offers
     sizes = _sizes(min(table.params.alternating_offers.min_concession, limit), limit)
     r_who, r_rival = table.reservation[who], table.reservation[rival]
@@ -161,6 +210,13 @@ def _concede(table, lens, pair, offers, limit, values):
     for start, stop in BLOCKS:
         if start >= len(sizes):
             break
+        if start == 0 and first is not None:
+            candidates, own_worths = first
+            found, last = _scan(lens, pair, own_worths, (mine_of_other, theirs_of_own))
+            if found is not None:
+                return candidates[found]
+            last = None if last is None else candidates[last]
+            continue
         candidates = own[None, :] + sizes[start:stop, None] * (other - own)[None, :]
         own_worths = lens.own_worths(candidates)
         allowed = own_worths[lens.rows[who][0]] >= r_who - EPS  # by its own lights
@@ -207,7 +263,7 @@ class AlternatingOffers(Protocol):
             words = f"With fewer than two parties at the table, {table.describe(text)} stood."
             return Bargain(text, (Step("proposed", words),))
         a, b = pair
-        lens = Lens.of(table, pair)
+        lens, sizes = Lens.of(table, pair), head(table)
         offers = {a: table.positions[a].copy(), b: table.positions[b].copy()}
         steps = [
             Step(
@@ -217,12 +273,12 @@ class AlternatingOffers(Protocol):
             )
         ]
         for _ in range(table.params.alternating_offers.max_offers):
-            values = lens.values(offers)
+            values, firsts = lens.weigh(offers, sizes)
             settled = self._settled(table, a, b, offers, values)
             if settled is not None:
                 steps.append(Step("settled", settled[1]))
                 return Bargain(settled[0], tuple(steps))
-            risks, moved = self._concessions(table, lens, offers, values)
+            risks, moved = self._concessions(table, lens, offers, values, firsts)
             if not moved:
                 ending = "the side whose turn it was to concede could not without walking away"
                 break
@@ -249,9 +305,13 @@ class AlternatingOffers(Protocol):
         return Bargain(text, tuple(steps))
 
     @staticmethod
-    def _concessions(table: Table, lens: Lens, offers: dict, values: dict) -> tuple[dict, dict]:
+    def _concessions(
+        table: Table, lens: Lens, offers: dict, values: dict, firsts: dict
+    ) -> tuple[dict, dict]:
         """Zeuthen's turn: each side's risk, and the new offer of each side whose turn it is to
-        concede (the side with the smaller risk, or both when the risks are equal)."""
+        concede (the side with the smaller risk, or both when the risks are equal; then each
+        moves at most half the gap, and the first concessions weighed in ``firsts``, for a
+        lone conceder, do not apply)."""
         (a, b) = offers
         turns = ((a, b), (b, a))
         walk_away = table.reservation.tolist()
@@ -261,7 +321,8 @@ class AlternatingOffers(Protocol):
         limit = 0.5 if len(conceding) == 2 else 1.0
         for i in conceding:
             k = b if i == a else a
-            new = _concede(table, lens, (i, k), (offers[i], offers[k]), limit, values)
+            first = firsts[i] if limit == 1.0 else None
+            new = _concede(table, lens, (i, k), (offers[i], offers[k]), limit, values, first)
             if new is not None:
                 moved[i] = new
         return risks, moved
