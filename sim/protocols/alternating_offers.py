@@ -26,15 +26,20 @@ patrons: a side whose patron is at the table values each offer partly as its pat
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..rule_params import AlternatingOffersParams
 from .base import Bargain, Classifier, Protocol, Step, Table
 from .compromise import compromise_text
+from .memo import Memo
 
 GRID = np.linspace(0.0, 1.0, 1001)[1:]  # concession sizes tried: 0.1% of the gap and up
 EPS = 1e-12
 CLOSE = 0.5  # scale points: offers this close on every issue meet in the middle
+BLOCKS = ((0, 16), (16, 128), (128, None))  # the concession sizes tried together, in turn
 
 
 def principals(table: Table) -> tuple[int, int] | None:
@@ -58,31 +63,124 @@ def risk(own, other, walk_away):
 
     Works on numbers or arrays; 1 where the other's offer is no better than walking away.
     """
-    own, other = np.asarray(own, dtype=float), np.asarray(other, dtype=float)
     hopeless = (other <= walk_away) | (own <= walk_away)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(hopeless, 1.0, (own - other) / np.where(hopeless, 1.0, own - walk_away))
+    # Never a division by zero: where not hopeless, own > walk_away.
+    return np.where(hopeless, 1.0, (own - other) / np.where(hopeless, 1.0, own - walk_away))
 
 
-def own_worth(table: Table, who: int, texts: np.ndarray) -> np.ndarray:
-    """The mean clause worth of each text (rows) to actor ``who``, by its own lights."""
-    gaps = np.abs(np.atleast_2d(texts) - table.positions[who])
-    return 1.0 - (table.salience[who] * gaps).mean(axis=1) / 100.0
+def scalar_risk(own: float, other: float, walk_away: float) -> float:
+    """``risk`` on plain numbers, the same arithmetic without numpy's cost per call (a bargain
+    weighs two risks a turn)."""
+    if other <= walk_away or own <= walk_away:
+        return 1.0
+    return (own - other) / (own - walk_away)
 
 
-def worth(table: Table, who: int, texts: np.ndarray) -> np.ndarray:
-    """What each text (rows) is worth to side ``who`` as it bargains.
+@dataclass(frozen=True, eq=False)
+class Lens:
+    """Through whose eyes the two sides value texts: each side's own and, when its patron is at
+    the table, its patron's (``worth``). The rows are gathered once per bargain, so that every
+    offer weighed is one pass of array arithmetic over all the eyes at once."""
 
-    A side whose patron is at the table weighs each text partly through its patron's eyes:
-    (1 - a) U_who + a U_patron, with a = ``model.patron_pull``, the same share by which the
-    patron draws its client's positions between rounds.
-    """
-    mine = own_worth(table, who, texts)
-    patron = table.patron_at_table(who)
-    if patron is None:
-        return mine
-    share = table.params.patron_pull
-    return (1.0 - share) * mine + share * own_worth(table, patron, texts)
+    positions: np.ndarray  # (eyes, agenda issues)
+    salience: np.ndarray
+    rows: dict[int, tuple[int, ...]]  # side -> its own row, then its patron's if at the table
+    share: float  # model.patron_pull
+    walk_away: np.ndarray  # (actors,): the table's reservation values
+
+    @classmethod
+    def of(cls, table: Table, sides: tuple[int, ...]) -> Lens:
+        eyes: list[int] = []
+        rows = {}
+        for side in sides:
+            patron = table.patron_at_table(side)
+            mine = [side] if patron is None else [side, patron]
+            rows[side] = tuple(range(len(eyes), len(eyes) + len(mine)))
+            eyes += mine
+        share = table.params.patron_pull
+        return cls(table.positions[eyes], table.salience[eyes], rows, share, table.reservation)
+
+    def own_worths(self, texts: np.ndarray) -> np.ndarray:
+        """The mean clause worth of each text (columns) to each eye (rows), by its own lights."""
+        gaps = np.abs(texts[None, :, :] - self.positions[:, None, :])
+        # The mean as numpy's ``mean`` takes it (the sum, then the division by the count),
+        # without its cost per call in Python.
+        total = np.add.reduce(self.salience[:, None, :] * gaps, axis=2)
+        return 1.0 - total / texts.shape[1] / 100.0
+
+    def worth(self, own_worths: np.ndarray, side: int) -> np.ndarray:
+        """What each text is worth to ``side`` as it bargains, from ``own_worths``.
+
+        A side whose patron is at the table weighs each text partly through its patron's eyes:
+        (1 - a) U_side + a U_patron, with a = ``model.patron_pull``, the same share by which
+        the patron draws its client's positions between rounds.
+        """
+        rows = self.rows[side]
+        if len(rows) == 1:
+            return own_worths[rows[0]]
+        return (1.0 - self.share) * own_worths[rows[0]] + self.share * own_worths[rows[1]]
+
+    def values(self, offers: dict[int, np.ndarray]) -> dict[tuple[int, int], float]:
+        """``(who, whose)`` -> what ``whose``'s offer is worth to side ``who``, for each side
+        of the lens and each offer of ``offers``."""
+        return self._values(self.own_worths(np.stack(list(offers.values()))), tuple(offers))
+
+    def _values(self, own_worths: np.ndarray, whose: tuple[int, ...]) -> dict:
+        """``values`` from the own worths of the offers of ``whose`` (the first columns)."""
+        worths = {who: self.worth(own_worths, who).tolist() for who in self.rows}
+        return {(who, k): worths[who][n] for who in self.rows for n, k in enumerate(whose)}
+
+    def weigh(self, offers: dict[int, np.ndarray], head: np.ndarray) -> tuple[dict, dict]:
+        """``values`` of the two sides' offers, and each side's first concessions toward the
+        other's offer (sizes ``head``) with their own worths, in one pass: a side that must
+        concede usually finds its move among these (``_concede``). A lone side (both
+        principals one actor, on a table of equals) has no one to concede to."""
+        if len(offers) < 2:
+            return self.values(offers), {}
+        a, b = offers
+        moves = {
+            i: offers[i][None, :] + head[:, None] * (offers[k] - offers[i])[None, :]
+            for i, k in ((a, b), (b, a))
+        }
+        own = self.own_worths(
+            np.concatenate([offers[a][None, :], offers[b][None, :], *moves.values()])
+        )
+        n = len(head)
+        firsts = {a: (moves[a], own[:, 2 : 2 + n]), b: (moves[b], own[:, 2 + n :])}
+        return self._values(own[:, :2], (a, b)), firsts
+
+
+def head(table: Table) -> np.ndarray:
+    """The first block of concession sizes a lone conceder tries (``_concede``)."""
+    mc = table.params.alternating_offers.min_concession
+    start, stop = BLOCKS[0]
+    return _sizes(min(mc, 1.0), 1.0)[start:stop]
+
+
+@functools.cache
+def _sizes(smallest: float, limit: float) -> np.ndarray:
+    """The concession sizes tried between ``smallest`` and ``limit`` (shares of the gap)."""
+    sizes = GRID[(smallest - EPS <= GRID) & (limit + EPS >= GRID)]
+    sizes.flags.writeable = False
+    return sizes
+
+
+def _scan(lens: Lens, pair: tuple[int, int], own_worths: np.ndarray, values: tuple):
+    """The block loop of ``_concede`` in plain floats, stopping at the first size large enough
+    (the first block usually holds it within a few sizes): that size's row, and the last row
+    the conceder can bear. The same arithmetic as the array form, element by element."""
+    (who, rival), (mine_of_other, theirs_of_own) = pair, values
+    r_who, r_rival = float(lens.walk_away[who]), float(lens.walk_away[rival])
+    mine, theirs = lens.worth(own_worths, who).tolist(), lens.worth(own_worths, rival).tolist()
+    last = None
+    for n, bearable in enumerate((own_worths[lens.rows[who][0]] >= r_who - EPS).tolist()):
+        if not bearable:
+            continue
+        last = n
+        ours = scalar_risk(mine[n], mine_of_other, r_who)
+        if ours > scalar_risk(theirs_of_own, theirs[n], r_rival) + EPS:
+            return n, last
+    return None, last
 
 
 def concession(
@@ -94,23 +192,43 @@ def concession(
     that their offers cannot cross). Returns the new offer, or ``None`` when ``who`` cannot move
     without going below its walk-away value.
     """
-    smallest = min(table.params.alternating_offers.min_concession, limit)
-    sizes = GRID[(smallest - EPS <= GRID) & (limit + EPS >= GRID)]
-    candidates = own[None, :] + sizes[:, None] * (other - own)[None, :]
-    mine = worth(table, who, candidates)
-    theirs = worth(table, rival, candidates)
+    lens = Lens.of(table, (who, rival))
+    return _concede(table, lens, (who, rival), (own, other), limit, lens.values({rival: other}))
+
+
+def _concede(table, lens, pair, offers, limit, values, first=None):
+    """``concession`` with the sides' eyes gathered and what the rival's offer is worth to each
+    side (``values``, as ``Lens.values``) known. The sizes are tried a few at a time, smallest
+    first, and the trying stops at the first block holding one large enough: the rival's risk
+    rarely needs more than a few of the smallest. ``first``: the first block, already weighed
+    (``Lens.weigh``, with the sizes of ``head``), scanned in plain floats (``_scan``)."""
+    (who, rival), (own, other) = pair, offers
+    sizes = _sizes(min(table.params.alternating_offers.min_concession, limit), limit)
     r_who, r_rival = table.reservation[who], table.reservation[rival]
-    mine_of_other = float(worth(table, who, other)[0])
-    theirs_of_own = float(worth(table, rival, other)[0])
-    allowed = own_worth(table, who, candidates) >= r_who - EPS  # by its own lights
-    risk_who = risk(mine, mine_of_other, r_who)
-    risk_rival = risk(theirs_of_own, theirs, r_rival)
-    enough = allowed & (risk_who > risk_rival + EPS)
-    if enough.any():
-        return candidates[int(np.argmax(enough))]
-    if allowed.any():  # cannot make the rival concede: go as far as it can bear
-        last = int(np.flatnonzero(allowed)[-1])
-        return candidates[last] if not np.allclose(candidates[last], own) else None
+    mine_of_other, theirs_of_own = values[who, rival], values[rival, rival]
+    last = None
+    for start, stop in BLOCKS:
+        if start >= len(sizes):
+            break
+        if start == 0 and first is not None:
+            candidates, own_worths = first
+            found, last = _scan(lens, pair, own_worths, (mine_of_other, theirs_of_own))
+            if found is not None:
+                return candidates[found]
+            last = None if last is None else candidates[last]
+            continue
+        candidates = own[None, :] + sizes[start:stop, None] * (other - own)[None, :]
+        own_worths = lens.own_worths(candidates)
+        allowed = own_worths[lens.rows[who][0]] >= r_who - EPS  # by its own lights
+        risk_who = risk(lens.worth(own_worths, who), mine_of_other, r_who)
+        risk_rival = risk(theirs_of_own, lens.worth(own_worths, rival), r_rival)
+        enough = allowed & (risk_who > risk_rival + EPS)
+        if enough.any():
+            return candidates[int(np.argmax(enough))]
+        if allowed.any():
+            last = candidates[int(np.flatnonzero(allowed)[-1])]
+    if last is not None:  # cannot make the rival concede: go as far as it can bear
+        return last if not np.allclose(last, own) else None
     return None
 
 
@@ -128,9 +246,16 @@ class AlternatingOffers(Protocol):
         uses_conveners=True,  # the conveners are not among the principals
     )
 
+    def __init__(self) -> None:
+        self.memo = Memo()  # the forecasts and the talks of a round often see one table
+
     def negotiate(self, table: Table) -> Bargain:
         """Opening offers, then Zeuthen's turns until one side's offer suits the other or the
-        offers run out. Over 40 lines because the bargain reads best as one story: the opening,
+        offers run out (played once per distinct table: ``sim.protocols.memo``)."""
+        return self.memo.bargain(table, self._bargain)
+
+    def _bargain(self, table: Table) -> Bargain:
+        """The bargain itself. Over 40 lines because it reads best as one story: the opening,
         the turns and the two endings (settled, deadlocked), each told as a step."""
         pair = principals(table)
         if pair is None:
@@ -138,6 +263,7 @@ class AlternatingOffers(Protocol):
             words = f"With fewer than two parties at the table, {table.describe(text)} stood."
             return Bargain(text, (Step("proposed", words),))
         a, b = pair
+        lens, sizes = Lens.of(table, pair), head(table)
         offers = {a: table.positions[a].copy(), b: table.positions[b].copy()}
         steps = [
             Step(
@@ -147,11 +273,12 @@ class AlternatingOffers(Protocol):
             )
         ]
         for _ in range(table.params.alternating_offers.max_offers):
-            settled = self._settled(table, a, b, offers)
+            values, firsts = lens.weigh(offers, sizes)
+            settled = self._settled(table, a, b, offers, values)
             if settled is not None:
                 steps.append(Step("settled", settled[1]))
                 return Bargain(settled[0], tuple(steps))
-            risks, moved = self._concessions(table, a, b, offers)
+            risks, moved = self._concessions(table, lens, offers, values, firsts)
             if not moved:
                 ending = "the side whose turn it was to concede could not without walking away"
                 break
@@ -178,41 +305,38 @@ class AlternatingOffers(Protocol):
         return Bargain(text, tuple(steps))
 
     @staticmethod
-    def _concessions(table: Table, a: int, b: int, offers: dict) -> tuple[dict, dict]:
+    def _concessions(
+        table: Table, lens: Lens, offers: dict, values: dict, firsts: dict
+    ) -> tuple[dict, dict]:
         """Zeuthen's turn: each side's risk, and the new offer of each side whose turn it is to
-        concede (the side with the smaller risk, or both when the risks are equal)."""
-        risks = {
-            i: float(
-                risk(
-                    worth(table, i, offers[i])[0],
-                    worth(table, i, offers[k])[0],
-                    table.reservation[i],
-                )
-            )
-            for i, k in ((a, b), (b, a))
-        }
-        conceding = [i for i, k in ((a, b), (b, a)) if risks[i] <= risks[k] + EPS]
+        concede (the side with the smaller risk, or both when the risks are equal; then each
+        moves at most half the gap, and the first concessions weighed in ``firsts``, for a
+        lone conceder, do not apply)."""
+        (a, b) = offers
+        turns = ((a, b), (b, a))
+        walk_away = table.reservation.tolist()
+        risks = {i: scalar_risk(values[i, i], values[i, k], walk_away[i]) for i, k in turns}
+        conceding = [i for i, k in turns if risks[i] <= risks[k] + EPS]
         moved = {}
         limit = 0.5 if len(conceding) == 2 else 1.0
         for i in conceding:
             k = b if i == a else a
-            new = concession(table, i, k, offers[i], offers[k], limit)
+            first = firsts[i] if limit == 1.0 else None
+            new = _concede(table, lens, (i, k), (offers[i], offers[k]), limit, values, first)
             if new is not None:
                 moved[i] = new
         return risks, moved
 
     @staticmethod
-    def _settled(table: Table, a: int, b: int, offers: dict) -> tuple[np.ndarray, str] | None:
+    def _settled(
+        table: Table, a: int, b: int, offers: dict, values: dict
+    ) -> tuple[np.ndarray, str] | None:
         """An offer the other side values at least as much as its own ends the talks.
 
         So do offers within half a scale point of each other on every issue: they meet in the
         middle (the minimal concessions would otherwise close the last gap only in the limit).
         """
-        takers = [
-            k
-            for i, k in ((a, b), (b, a))
-            if worth(table, k, offers[i])[0] >= worth(table, k, offers[k])[0] - EPS
-        ]
+        takers = [k for i, k in ((a, b), (b, a)) if values[k, i] >= values[k, k] - EPS]
         if len(takers) == 2 or np.all(np.abs(offers[a] - offers[b]) < CLOSE):
             text = (offers[a] + offers[b]) / 2.0  # either would take the other's: no favourite
             return text, f"The offers met: {table.describe(text)}."
