@@ -16,13 +16,23 @@ from .state import State
 
 
 def foreseen_text(setup: Setup, state: State, seats: Seats) -> np.ndarray:
-    """The text the conveners foresee if every invitee comes, under the scenario's rule."""
+    """The text the conveners foresee if every invitee comes, under the scenario's rule.
+
+    A state is never changed in place, so the same state and seats foresee the same text: the
+    last forecast is kept on the run's setup and read again by the invitees' decision to come.
+    """
+    last = setup.last_forecast
+    if last and last[0] is state and last[1] is seats:
+        return last[2]
     cast = setup.cast
-    everyone = cast.mask(seats.invited)
+    everyone = seats.invited_mask
     required = seats.required(cast, everyone)
-    return setup.rule.forecast(
+    text = setup.rule.forecast(
         table(cast, state, setup.params, seats, everyone, cast.mask(required))
     )
+    text.flags.writeable = False  # shared by its two readers
+    last[:] = [state, seats, text]
+    return text
 
 
 def expected_agreement(setup: Setup, state: State, seats: Seats) -> float:
@@ -33,7 +43,7 @@ def expected_agreement(setup: Setup, state: State, seats: Seats) -> float:
     when their (noisy) reading of this share falls below ``postpone_threshold``.
     """
     cast = setup.cast
-    everyone = cast.mask(seats.invited)
+    everyone = seats.invited_mask
     text = foreseen_text(setup, state, seats)
     required = seats.required(cast, everyone)
     agenda = seats.agenda
