@@ -24,7 +24,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .facts import CODINGS, DELAY_SCALE_DAYS, LENIENT, Forecast, forecast_runs, scored_facts
+from .facts import (
+    CODINGS,
+    DELAY_SCALE_DAYS,
+    LENIENT,
+    Forecast,
+    RecordedFact,
+    forecast_runs,
+    scored_facts,
+)
 from .facts import fact as registered_fact
 from .facts.base import YesNoFact
 from .history import History
@@ -122,22 +130,32 @@ class Score:
         return {rid: _mean(losses) for rid, losses in rounds.items()}
 
 
-def score(forecast: Forecast, scenario: Scenario, history: History, coding: str = LENIENT) -> Score:
-    """Score a forecast against every scored fact of the record, in the record's order."""
+def score(
+    forecast: Forecast,
+    scenario: Scenario,
+    history: History,
+    coding: str = LENIENT,
+    stated: Sequence[RecordedFact] | None = None,
+) -> Score:
+    """Score a forecast against every scored fact of the record, in the record's order.
+
+    ``stated`` is ``scored_facts(scenario, history, coding)`` when the caller already holds it:
+    the facts depend on the scenario and the record only, and a fit or a sweep scores many runs.
+    """
     facts = []
-    for stated in scored_facts(scenario, history, coding):
-        samples = forecast.get(stated.id)
+    for fact in scored_facts(scenario, history, coding) if stated is None else stated:
+        samples = forecast.get(fact.id)
         if not samples:
             continue  # a forecast that says nothing of a fact (a run of other rounds)
-        errors = np.abs(np.asarray(samples, dtype=float) - float(stated.recorded))
+        errors = np.abs(np.asarray(samples, dtype=float) - float(fact.recorded))
         facts.append(
             FactScore(
-                stated.round_id,
-                stated.fact.name,
-                stated.key,
-                stated.fact.point(samples),
-                float(stated.recorded),
-                stated.fact.loss(samples, stated.recorded),
+                fact.round_id,
+                fact.fact.name,
+                fact.key,
+                fact.fact.point(samples),
+                float(fact.recorded),
+                fact.fact.loss(samples, fact.recorded),
                 float(errors.sum() / errors.size),
             )
         )
@@ -145,21 +163,29 @@ def score(forecast: Forecast, scenario: Scenario, history: History, coding: str 
 
 
 def score_runs(
-    logs: Sequence[RunLog], scenario: Scenario, history: History, coding: str = LENIENT
+    logs: Sequence[RunLog],
+    scenario: Scenario,
+    history: History,
+    coding: str = LENIENT,
+    stated: Sequence[RecordedFact] | None = None,
 ) -> Score:
     """Each run scored on its own, the loss of each fact averaged over the runs (the fit's loss)."""
+    stated = scored_facts(scenario, history, coding) if stated is None else stated
     return Score.mean(
-        [score(forecast_runs([log], scenario), scenario, history, coding) for log in logs]
+        [score(forecast_runs([log], scenario), scenario, history, coding, stated) for log in logs]
     )
 
 
 def score_codings(logs: Sequence[RunLog], scenario: Scenario, history: History) -> dict[str, Score]:
     """``score_runs`` under every coding of the record, from the same runs."""
     forecasts = [forecast_runs([log], scenario) for log in logs]
-    return {
-        coding: Score.mean([score(f, scenario, history, coding) for f in forecasts])
-        for coding in CODINGS
-    }
+    scores = {}
+    for coding in CODINGS:
+        stated = scored_facts(scenario, history, coding)
+        scores[coding] = Score.mean(
+            [score(f, scenario, history, coding, stated) for f in forecasts]
+        )
+    return scores
 
 
 def score_ensemble(

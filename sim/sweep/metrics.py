@@ -21,8 +21,11 @@ summary): rounds that agreed it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ..facts import RecordedFact
 from ..history import History
-from ..runlog import RunLog
+from ..runlog import RoundOutcome, RunLog
 from ..scenario import Scenario
 from ..scoring import score_runs
 
@@ -31,10 +34,15 @@ ROUND_OBSERVABLES = ("agreed_share", "attendance", "walkouts", "delay_days")
 
 
 def run_metrics(
-    log: RunLog, scenario: Scenario, history: History | None, wanted=METRICS
+    log: RunLog,
+    scenario: Scenario,
+    history: History | None,
+    wanted=METRICS,
+    stated: Sequence[RecordedFact] | None = None,
 ) -> dict[str, object]:
     """``{"summary": {...}, "rounds": [{"round": id, ...}, ...]}`` for one run, rounds in the
-    order they were played."""
+    order they were played. ``stated``: the record's scored facts for this scenario, when the
+    caller keeps them (they are the same for every run of a point)."""
     rounds: list[dict[str, object]] = []
     clauses = agreed = 0
     per_issue = dict.fromkeys(log.issue_ids, 0)
@@ -43,18 +51,7 @@ def run_metrics(
         agreed += sum(outcome.agreed)
         for issue in outcome.agreed_issues:
             per_issue[issue] += 1
-        rounds.append(
-            {
-                "round": outcome.round_id,
-                "agreed_share": _share(sum(outcome.agreed), len(outcome.agenda)),
-                "agreed": {
-                    i: int(ok) for i, ok in zip(outcome.agenda, outcome.agreed, strict=True)
-                },
-                "attendance": _share(len(outcome.attended), len(outcome.invited)),
-                "walkouts": len(outcome.walked_out),
-                "delay_days": outcome.delay_days,
-            }
-        )
+        rounds.append(_round_metrics(outcome))
     attendances = [r["attendance"] for r in rounds if r["attendance"] is not None]
     summary: dict[str, object] = {
         "agreed_share": _share(agreed, clauses),
@@ -65,10 +62,21 @@ def run_metrics(
         "loss": None,
     }
     if "loss" in wanted and history is not None:
-        summary["loss"] = float(score_runs([log], scenario, history).loss)
+        summary["loss"] = float(score_runs([log], scenario, history, stated=stated).loss)
     summary = {name: summary[name] for name in METRICS if name in wanted}
     summary.update({f"agreed_{issue}": count for issue, count in per_issue.items()})
     return {"summary": summary, "rounds": rounds}
+
+
+def _round_metrics(outcome: RoundOutcome) -> dict[str, object]:
+    return {
+        "round": outcome.round_id,
+        "agreed_share": _share(sum(outcome.agreed), len(outcome.agenda)),
+        "agreed": {i: int(ok) for i, ok in zip(outcome.agenda, outcome.agreed, strict=True)},
+        "attendance": _share(len(outcome.attended), len(outcome.invited)),
+        "walkouts": len(outcome.walked_out),
+        "delay_days": outcome.delay_days,
+    }
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from ..facts import RecordedFact, scored_facts
 from ..history import History
 from ..model import simulate
 from ..scenario import Scenario
@@ -67,6 +68,17 @@ class Plan:
             self._cache[point] = scenario_for(self.bases[self.label(point)], pairs)
         return self._cache[point]
 
+    def stated(self, point: int) -> list[RecordedFact] | None:
+        """The record's scored facts for the point's scenario (once per process and point)."""
+        history = self.histories[self.label(point)]
+        if history is None:
+            return None
+        key = ("stated", point)
+        if key not in self._cache:
+            self.scenario(point)  # clears the previous point's entries
+            self._cache[key] = scored_facts(self._cache[point], history)
+        return self._cache[key]
+
     def all_runs(self) -> list[tuple[int, int]]:
         return [(p, r) for p in range(len(self.points)) for r in range(self.replications)]
 
@@ -77,7 +89,8 @@ def run_one(plan: Plan, point: int, replicate: int) -> Row:
     try:
         scenario = plan.scenario(point)
         log = simulate(scenario, seed, narrate=False)
-        metrics = run_metrics(log, scenario, plan.histories[plan.label(point)], plan.metrics)
+        history, stated = plan.histories[plan.label(point)], plan.stated(point)
+        metrics = run_metrics(log, scenario, history, plan.metrics, stated)
     except ValidationError as exc:  # a combination of values the scenario forbids
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'scenario'}: {e['msg']}" for e in exc.errors()
