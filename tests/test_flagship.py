@@ -28,6 +28,8 @@ FACT_FIELDS = (
     "walked_out",
     "signed_by",
     "single_delegation",
+    "ended",
+    "extensions",
 )
 
 

@@ -30,7 +30,6 @@ def foreseen_text(setup: Setup, state: State, seats: Seats) -> np.ndarray:
     text = setup.rule.forecast(
         table(cast, state, setup.params, seats, everyone, cast.mask(required))
     )
-    text.flags.writeable = False  # shared by its two readers
     last[:] = [state, seats, text]
     return text
 

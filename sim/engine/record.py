@@ -109,7 +109,7 @@ class RoundRecord:
             walked_out=tuple(ids[i] for i in seats.invited if walked_out[i]),
             agenda=tuple(self.spec.agenda),
             signatories=tuple(ids[i] for i in votes.required),
-            text=tuple(text.tolist()),
+            text=tuple(np.asarray(text, dtype=float).tolist()),
             agreed=tuple(votes.agreed.tolist()),
             accepted_by=tuple(ids[i] for i in seats.invited if accepted_all[i]),
             distance=tuple(distance.tolist()),

@@ -157,7 +157,7 @@ def head(table: Table) -> np.ndarray:
     return _sizes(min(mc, 1.0), 1.0)[start:stop]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # a sweep over min_concession must not grow it unbounded
 def _sizes(smallest: float, limit: float) -> np.ndarray:
     """The concession sizes tried between ``smallest`` and ``limit`` (shares of the gap)."""
     sizes = GRID[(smallest - EPS <= GRID) & (limit + EPS >= GRID)]
