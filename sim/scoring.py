@@ -85,8 +85,9 @@ class Score:
 
     @property
     def brier(self) -> float:
-        yes_no = [f for f in self.facts if isinstance(registered_fact(f.observable), YesNoFact)]
-        values = [f.loss for f in yes_no]
+        values = [
+            f.loss for f in self.facts if isinstance(registered_fact(f.observable), YesNoFact)
+        ]
         return _mean(values) if values else float("nan")
 
     @property
@@ -156,7 +157,7 @@ def score(
                 fact.fact.point(samples),
                 float(fact.recorded),
                 fact.fact.loss(samples, fact.recorded),
-                float(errors.sum() / errors.size),
+                _mean(errors),
             )
         )
     return Score(tuple(facts))

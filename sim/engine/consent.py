@@ -77,14 +77,18 @@ def agreed(
     present: np.ndarray,
     capability: np.ndarray,
 ) -> np.ndarray:
-    """Per clause: every unit of the consent set consents (nothing is agreed without one)."""
+    """Per clause: every unit of the consent set consents (nothing is agreed without one).
+
+    The actors on no side are units of one, taken together in one step (each must be present and
+    accept); only the sides are taken unit by unit, by their rules.
+    """
     clauses = accepted.shape[1]
     if not required.size:
         return np.zeros(clauses, dtype=bool)
-    if not cast.sides:  # every actor a unit of one: each must be present and accept
-        return (accepted[required] & present[required, None]).all(axis=0)
-    result = np.ones(clauses, dtype=bool)
-    for unit in units(cast, required, capability):
+    on_side = np.zeros(required.size, dtype=bool) if cast.side is None else cast.side[required] >= 0
+    alone = required[~on_side]
+    result = (accepted[alone] & present[alone, None]).all(axis=0)
+    for unit in units(cast, required[on_side], capability):
         result &= unit_accepts(unit, accepted, present, capability)
     return result
 

@@ -74,9 +74,8 @@ class Plan:
         if history is None:
             return None
         key = ("stated", point)
-        if key not in self._cache:
-            self.scenario(point)  # clears the previous point's entries
-            self._cache[key] = scored_facts(self._cache[point], history)
+        if key not in self._cache:  # the point's scenario first: it clears the previous point's
+            self._cache[key] = scored_facts(self.scenario(point), history)
         return self._cache[key]
 
     def all_runs(self) -> list[tuple[int, int]]:
