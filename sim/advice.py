@@ -174,15 +174,17 @@ def consent_gaps(scenario: Scenario) -> list[Warning_]:
 
 
 def no_common_text(scenario: Scenario) -> list[Warning_]:
-    """Agenda issues on which no text is acceptable to every required signatory at once."""
+    """Agenda issues on which no text is acceptable to every required signatory at once (each
+    tolerates its span around its position, cut at any red line it declares)."""
     warnings = []
     for spec in scenario.schedule:
         signers = _signers(scenario, spec)
         for issue in spec.agenda:
             spans = {}
             for a in signers:
-                p, t = scenario.actor(a).positions[issue], tolerance(scenario, a, issue)
-                spans[a] = (p - t, p + t)
+                actor = scenario.actor(a)
+                p, t = actor.positions[issue], tolerance(scenario, a, issue)
+                spans[a] = _within_line(actor.red_lines.get(issue), p - t, p + t)
             highest_low = max(spans, key=lambda a: spans[a][0])
             lowest_high = min(spans, key=lambda a: spans[a][1])
             if spans[highest_low][0] > spans[lowest_high][1] + 1e-9:
@@ -196,6 +198,17 @@ def no_common_text(scenario: Scenario) -> list[Warning_]:
                     )
                 )
     return warnings
+
+
+def _within_line(line, low: float, high: float) -> tuple[float, float]:
+    """The span an actor tolerates, cut at its red line on the issue (if it declares one)."""
+    if line is None:
+        return low, high
+    if line.at_least is not None:
+        low = max(low, line.at_least)
+    if line.at_most is not None:
+        high = min(high, line.at_most)
+    return low, high
 
 
 def inconsistent_dates(scenario: Scenario, history: History) -> list[Warning_]:

@@ -84,21 +84,13 @@ def actor_sources(scenario: Scenario, actor_id: str) -> str:
     ]
     if actor.description:
         lines += textwrap.wrap(actor.description, 96, initial_indent="  ", subsequent_indent="  ")
-    values = {
-        "capability": actor.capability,
-        "concession_rate": actor.concession_rate,
-        "reservation": actor.reservation,
-    }
-    for issue in scenario.issue_ids():
-        values[f"positions.{issue}"] = actor.positions[issue]
-        values[f"salience.{issue}"] = actor.salience[issue]
-    for field, value in values.items():
+    for field, value in _calibrated_values(scenario, actor).items():
         evidence = actor.sources.get(field)
         lines.append("")
         if evidence is None:
-            lines.append(f"{field} = {value:g}   NO SOURCE")
+            lines.append(f"{field} = {value}   NO SOURCE")
             continue
-        lines.append(f"{field} = {value:g}   ({evidence.confidence} confidence)")
+        lines.append(f"{field} = {value}   ({evidence.confidence} confidence)")
         for label, text in (
             ("source", evidence.source),
             ("quote", evidence.quote),
@@ -108,6 +100,26 @@ def actor_sources(scenario: Scenario, actor_id: str) -> str:
                 text, 96, initial_indent=f"  {label:6}  ", subsequent_indent=" " * 10
             )
     return "\n".join(lines)
+
+
+def _calibrated_values(scenario: Scenario, actor) -> dict[str, str]:
+    """Every number of the actor that needs a source, by its ``sources`` key, as printed."""
+    values = {
+        "capability": f"{actor.capability:g}",
+        "concession_rate": f"{actor.concession_rate:g}",
+        "reservation": f"{actor.reservation:g}",
+    }
+    for issue in scenario.issue_ids():
+        values[f"positions.{issue}"] = f"{actor.positions[issue]:g}"
+        values[f"salience.{issue}"] = f"{actor.salience[issue]:g}"
+    for track, forum in actor.forums.items():
+        substance = "" if forum.substance else ", no substance"
+        values[f"forums.{track}"] = f"value {forum.value:g}{substance}"
+    for issue, line in actor.red_lines.items():
+        bounds = [f"at least {line.at_least:g}"] if line.at_least is not None else []
+        bounds += [f"at most {line.at_most:g}"] if line.at_most is not None else []
+        values[f"red_lines.{issue}"] = " and ".join(bounds)
+    return values
 
 
 def ensemble_table(rows: list[EnsembleRow], runs: int, block: dict | None) -> str:

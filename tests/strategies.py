@@ -15,6 +15,22 @@ scale = st.floats(0.0, 100.0, allow_nan=False)
 
 
 @st.composite
+def red_lines(draw, positions: dict[str, float]) -> dict:
+    """No line, or one per drawn issue, each holding the actor's own position (the loader
+    requires that): a floor below it, a ceiling above it, or both."""
+    lines = {}
+    for issue in draw(st.lists(st.sampled_from(sorted(positions)), unique=True, max_size=2)):
+        p = positions[issue]
+        below, above = draw(st.floats(0.0, p)), draw(st.floats(p, 100.0))
+        kind = draw(st.sampled_from(["at_least", "at_most", "both"]))
+        lines[issue] = {
+            "at_least": below if kind != "at_most" else None,
+            "at_most": above if kind != "at_least" else None,
+        }
+    return lines
+
+
+@st.composite
 def scenarios(
     draw, max_actors: int = 7, max_issues: int = 4, max_rounds: int = 6, protocol: str | None = None
 ) -> Scenario:
@@ -27,14 +43,16 @@ def scenarios(
     actor_specs = []
     for i, actor in enumerate(actors):
         patron = draw(st.one_of(st.none(), st.sampled_from(actors[:i]))) if i else None
+        positions = {j: draw(scale) for j in issues}
         actor_specs.append(
             {
                 "id": actor,
                 "name": actor.upper(),
                 "role": roles[i],
                 "capability": draw(unit),
-                "positions": {j: draw(scale) for j in issues},
+                "positions": positions,
                 "salience": {j: draw(unit) for j in issues},
+                "red_lines": draw(red_lines(positions)),
                 "concession_rate": draw(unit),
                 "reservation": draw(unit),
                 "patron": patron,

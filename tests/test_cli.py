@@ -115,6 +115,9 @@ def test_sources_prints_an_actors_numbers_with_their_evidence():
     wrong = cli("sources", "moscow_platfrom", cwd=root)
     assert wrong.returncode == 2 and "did you mean 'moscow_platform'?" in wrong.stderr
     assert done.stdout.startswith("scenario: scenarios/astana_2017.yaml (astana_2017)")
+    hnc = cli("sources", "hnc", cwd=root).stdout
+    assert "red_lines.transition = at least 85   (medium confidence)" in hnc
+    assert "forums.geneva = value 0.1   (low confidence)" in hnc and "NO SOURCE" not in hnc
 
 
 def test_sources_outside_the_repository_asks_for_the_scenario(tmp_path, mini_path):

@@ -16,10 +16,11 @@ from sim.engine.cast import Cast
 from sim.engine.consent import Unit, acceptance, unit_accepts
 from sim.engine.record import Setup
 from sim.engine.seats import Seats, table
-from sim.engine.state import State
+from sim.engine.state import State, apply_shock
 from sim.model import simulate
 from sim.protocols import protocol
 from sim.scenario import Scenario
+from sim.scenario.schema import Shock
 
 # The compromise rule drafts once (the weighted mean), so each text is a line of arithmetic.
 QUIET = {
@@ -198,3 +199,95 @@ def test_an_extension_ends_the_round_once_everything_is_agreed():
     spec = scenario(actors, rounds=[{"deadline": {"extensions": 3, "extension_days": 5}}])
     outcome = simulate(spec).rounds[0]
     assert outcome.extensions == 0 and not outcome.collapsed and outcome.agreed == (True,)
+
+
+# Red lines: bounds not weighed against anything (docs/model.md, step 2).
+
+SOURCED_LINE = {"source": "test", "quote": "a stated bound", "rule": "as stated"}
+
+
+def lined(ident, position, line, **more):
+    """An actor with a red line on the truce, sourced (the loader requires it)."""
+    return actor(
+        ident,
+        position,
+        red_lines={"truce": line},
+        sources={"red_lines.truce": SOURCED_LINE},
+        **more,
+    )
+
+
+def test_a_clause_past_a_red_line_is_refused_whatever_it_is_worth():
+    """gov at 40 with salience 0.1 would accept any text (u >= 0.94 >= 0.5); with a line at
+    most 40 it refuses the compromise text (below), which without the line it accepts."""
+    gov, reb = lined("gov", 40, {"at_most": 40}, salience=0.1), actor("reb", 60)
+    outcome = simulate(scenario([ENVOY, gov, reb])).rounds[0]
+    # the text is (0.5*0.1*40 + 0.5*1*60) / (0.05 + 0.5) = 58.2, past gov's 40
+    assert outcome.agreed == (False,)
+    loose = actor("gov", 40, salience=0.1)
+    assert simulate(scenario([ENVOY, loose, reb])).rounds[0].agreed == (True,)
+
+
+def test_acceptance_within_red_lines_clause_by_clause_and_as_a_package():
+    utility = np.array([[1.0, 0.9]])
+    reservation, substance = np.array([0.5]), np.array([True])
+    within = np.array([[True, False]])
+    assert acceptance(utility, reservation, False, substance, within).tolist() == [[True, False]]
+    # worth 0.95 as a whole, but one clause crosses a line: the package is refused
+    assert acceptance(utility, reservation, True, substance, within).tolist() == [[False, False]]
+    everywhere = np.array([[True, True]])
+    assert acceptance(utility, reservation, True, substance, everywhere).tolist() == [[True, True]]
+
+
+def test_a_package_past_a_red_line_is_refused_and_the_narrative_says_why():
+    gov = lined("gov", 50, {"at_least": 45}, reservation=0.0)
+    gov["positions"] = {"truce": 50, "power": 50}
+    gov["salience"] = {"truce": 1.0, "power": 0.0}
+    reb = actor("reb", 0, reservation=0.0)
+    reb["positions"] = {"truce": 0, "power": 100}
+    reb["salience"] = {"truce": 1.0, "power": 1.0}
+    envoy = ENVOY | {"positions": {"truce": 50, "power": 50}, "salience": {"truce": 0, "power": 0}}
+    # truce: (0.5*1*50 + 0.5*1*0) / 1 = 25, below gov's at least 45
+    log = simulate(
+        scenario([envoy, gov, reb], rounds=[{"package": True}], issues=("truce", "power"))
+    )
+    assert log.rounds[0].agreed == (False, False)
+    said = [e.text for e in log.events if e.kind == "rejected" and e.actor == "gov"]
+    assert len(said) == 1 and "red line" in said[0] and "at least 45" in said[0]
+
+
+def test_a_position_never_moves_past_its_line():
+    """gov at 40 with a line at least 40 concedes fully (rate 1, salience 0) toward the text 20
+    (gov 40, reb 0): it stops at 40, as it brings its position to a second round. A shock
+    setting it to 0 leaves it at 40 too."""
+    gov = lined("gov", 40, {"at_least": 40}, salience=0.0)
+    gov["concession_rate"] = 1.0
+    second = {"id": "r2", "name": "Round two", "planned_date": dt.date(2017, 2, 1)}
+    spec = scenario([ENVOY, gov, actor("reb", 0)], rounds=[{}, second])
+    log = simulate(spec)
+    g = log.actor_ids.index("gov")
+    assert log.rounds[0].text[0] < 40.0
+    assert log.position_array()[1, g, 0] == pytest.approx(40.0)
+    cast = Cast.from_scenario(spec)
+    shock = Shock.model_validate(
+        {
+            "id": "s",
+            "name": "s",
+            "date": dt.date(2017, 1, 2),
+            "effects": [{"actor": "gov", "positions": {"truce": {"set": 0}}}],
+        }
+    )
+    after, record = apply_shock(State.initial(spec, cast), cast, shock)
+    assert after.positions[cast.actor_index["gov"], 0] == 40.0
+    assert record.changes[0].value == 40.0
+
+
+def test_the_mediator_redrafts_toward_an_objection_from_a_red_line():
+    """Single text: gov (at 30, line at most 40, salience 0.1) would accept the first draft,
+    (0.09 * 30 + 0.5 * 60) / 0.59 = 55.4, on worth alone (0.97 >= 0.5) but objects on its line;
+    each redraft moves the text 0.35 of the way to 30: 46.5, 40.7, 37.0, within the line."""
+    gov = lined("gov", 30, {"at_most": 40}, salience=0.1, capability=0.9)
+    reb = actor("reb", 60, reservation=0.3)  # tolerates 70 points: anything from 0 to 100
+    outcome = simulate(scenario([ENVOY, gov, reb], model={"protocol": "single_text"})).rounds[0]
+    assert outcome.agreed == (True,)
+    assert outcome.text[0] == pytest.approx(30 + 25.4 * 0.65**3, abs=0.1)

@@ -46,8 +46,8 @@ def runs(tmp_path_factory) -> dict[str, Path]:
     return {
         "mini": _write_run(DATA / "mini.yaml", root / "mini", figures=True),
         "flagship": _write_run(ROOT / "scenarios/astana_2017.yaml", root / "flag", False),
-        "flexible": _write_run(
-            ROOT / "scenarios/counterfactuals/moscow_platform_flexible.yaml", root / "cf", False
+        "astana": _write_run(
+            ROOT / "scenarios/counterfactuals/astana_takes_up_transition.yaml", root / "cf", False
         ),
     }
 
@@ -171,7 +171,11 @@ def test_actor_cards_translate_positions_through_the_issue_labels(runs):
     hnc = run.scenario.actor("hnc")
     assert tolerance(hnc, "transition") == pytest.approx(35.0)
     assert cards["hnc"].bends_least.startswith("Political transition and the future of Assad")
-    assert cards["hnc"].red_lines == ()  # 35 points is tolerated, above the 20 of a red line
+    # 35 points is tolerated, above the 20 of a red line by tolerance; the line it declared shows
+    assert cards["hnc"].red_lines == (
+        "Political transition and the future of Assad: it has declared it will accept no text "
+        "below 85 of 100, whatever else the text offers",
+    )
 
 
 def test_stance_words_cover_both_ends_and_the_middle():
@@ -251,7 +255,7 @@ def test_handout_references_nothing_outside_itself_and_embeds_the_figures(runs, 
 
 
 def test_diff_page_references_nothing_outside_itself(runs, tmp_path):
-    a, b = read_run_dir(runs["flagship"]), read_run_dir(runs["flexible"])
+    a, b = read_run_dir(runs["flagship"]), read_run_dir(runs["astana"])
     assert_self_contained(diff_html(diff_runs(a, b)))
     page = handout_html(b, diff_runs(a, b))
     assert_self_contained(page)
@@ -324,20 +328,20 @@ def test_diff_of_a_run_against_itself_says_nothing_changed(runs):
 
 def test_diff_of_the_flagship_against_a_counterfactual_shows_the_changed_rounds(runs, tmp_path):
     html = tmp_path / "diff.html"
-    done = invoke("diff", str(runs["flagship"]), str(runs["flexible"]), "--html", str(html))
+    done = invoke("diff", str(runs["flagship"]), str(runs["astana"]), "--html", str(html))
     assert done.exit_code == 0, done.output
     text = done.output
-    assert "A: astana_2017, seed 7" in text and "B: moscow_platform_flexible, seed 7" in text
-    assert "riyadh_1 (Riyadh consultative meeting" in text
-    riyadh = text[text.index("riyadh_1 (") :].splitlines()
-    assert riyadh[1].strip() == "agreed: -  ->  Political transition and the future of Assad"
-    assert "riyadh_2 (Riyadh II" in text
-    assert "Moscow platform on Political transition and the future of Assad" in text
-    diff = diff_runs(read_run_dir(runs["flagship"]), read_run_dir(runs["flexible"]))
-    assert diff.positions[0].actor == "Moscow platform" and diff.positions[0].delta > 10
-    assert "astana_1" not in {c.round_id for c in diff.changed}
-    assert html.is_file() and "riyadh_1" not in diff_text(diff).split("Largest")[1]
-    again = invoke("diff", str(runs["flagship"]), str(runs["flexible"]), "--html", str(html))
+    assert "A: astana_2017, seed 7" in text and "B: astana_takes_up_transition, seed 7" in text
+    assert "astana_4 (Astana 4)" in text
+    astana_4 = text[text.index("astana_4 (") :].splitlines()
+    assert astana_4[1].strip() == "agenda: -  ->  Political transition and the future of Assad"
+    assert "Republic of Turkey on Political transition and the future of Assad" in text
+    diff = diff_runs(read_run_dir(runs["flagship"]), read_run_dir(runs["astana"]))
+    assert diff.positions[0].actor == "Republic of Turkey" and abs(diff.positions[0].delta) > 10
+    changed = {c.round_id for c in diff.changed}
+    assert "astana_1" not in changed and {"astana_4", "astana_8"} <= changed
+    assert html.is_file() and "astana_4" not in diff_text(diff).split("Largest")[1]
+    again = invoke("diff", str(runs["flagship"]), str(runs["astana"]), "--html", str(html))
     assert again.exit_code == 2 and "--overwrite" in again.output
 
 
@@ -373,14 +377,14 @@ def test_the_timeline_draws_every_meeting_by_name_with_its_recorded_date(runs):
 def test_report_of_a_counterfactual_with_its_baseline_shows_what_changed(runs, tmp_path):
     out = tmp_path / "cf.html"
     done = invoke(
-        "report", str(runs["flexible"]), "--baseline", str(runs["flagship"]), "--out", str(out)
+        "report", str(runs["astana"]), "--baseline", str(runs["flagship"]), "--out", str(out)
     )
     assert done.exit_code == 0, done.output
     page = out.read_text(encoding="utf-8")
     assert_self_contained(page)
     section = page[page.index('<section id="diff">') :]
-    assert "A: astana_2017, seed 7" in section and "Riyadh consultative meeting" in section
-    assert "moscow_platform_flexible" in page[: page.index("<section")]
+    assert "A: astana_2017, seed 7" in section and "Astana 4" in section
+    assert "astana_takes_up_transition" in page[: page.index("<section")]
 
 
 @pytest.mark.parametrize(

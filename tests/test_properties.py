@@ -51,11 +51,18 @@ def two_sides(positions, salience, reservation, **params) -> Table:
 @PER_RULE
 @given(data=st.data())
 def test_positions_stay_on_their_scale(rule, data):
+    """On the 0-100 scale, and never past the actor's own red lines (moves and shocks stop at
+    them)."""
     scenario = data.draw(scenarios(protocol=rule))
     log = simulate(scenario)
     positions = log.position_array()
     assert np.all(positions >= 0.0) and np.all(positions <= 100.0)
     assert all(np.all((s >= 0) & (s <= 1)) for s in log.salience)
+    for actor in scenario.actors:
+        i = log.actor_ids.index(actor.id)
+        for issue, line in actor.red_lines.items():
+            held = positions[:, i, log.issue_ids.index(issue)]
+            assert all(line.holds(float(p)) for p in held), (actor.id, issue, held)
 
 
 @EVERY_RULE
@@ -63,8 +70,9 @@ def test_positions_stay_on_their_scale(rule, data):
 @given(data=st.data())
 def test_every_agreement_is_acceptable_to_every_signatory(rule, data):
     """Each agreed clause is accepted, at the numbers each actor brought to the session, by
-    every consenting unit: an actor alone is present and finds it worth its walk-away value (the
-    whole package's worth in a package round); a side by its rule over its members."""
+    every consenting unit: an actor alone is present, finds it worth its walk-away value (the
+    whole package's worth in a package round) and finds no clause it accepts past its red lines
+    (none in the package); a side by its rule over its members."""
     scenario = data.draw(scenarios(protocol=rule))
     log = simulate(scenario, narrate=False)
     sides = {m: side for side in scenario.sides for m in side.members}
@@ -108,6 +116,17 @@ def _accepts(record, log, scenario) -> np.ndarray:
         ok = np.repeat((worth.mean(axis=1) >= state.reservation - 1e-12)[:, None], len(agenda), 1)
     else:
         ok = worth >= state.reservation[:, None] - 1e-12
+    actors = {a.id: a for a in scenario.actors}
+    within = np.array(
+        [
+            [
+                actors[a].red_lines[j].holds(float(x)) if j in actors[a].red_lines else True
+                for j, x in zip(record.spec.agenda, text, strict=True)
+            ]
+            for a in log.actor_ids
+        ]
+    ).reshape(len(log.actor_ids), len(agenda))
+    ok &= within.all(axis=1)[:, None] if record.spec.package else within
     forum = {a.id: a.forums.get(record.spec.track) for a in scenario.actors}
     refuses = [f is not None and not f.substance for f in (forum[a] for a in log.actor_ids)]
     return ok & ~np.array(refuses)[:, None]

@@ -63,11 +63,14 @@ def check_riyadh_1() -> tuple[bool, str]:
 
 def check_flex() -> tuple[bool, str]:
     flex = run(COUNTERFACTUALS / "moscow_platform_flexible.yaml")
-    both = all("transition" in agreed(flex, r) for r in ("riyadh_1", "riyadh_2"))
+    neither = all("transition" not in agreed(flex, r) for r in ("riyadh_1", "riyadh_2"))
     moved = final_position(flex, "moscow_platform", "transition") - final_position(
         run(FLAGSHIP), "moscow_platform", "transition"
     )
-    return both and abs(moved) > 20, f"both Riyadh agree transition: {both}; moved {moved:+.1f}"
+    why = [e.text for e in flex.events if e.kind == "coalition_failed"]
+    hnc_line = len(why) == 2 and all("High Negotiations Committee has declared" in w for w in why)
+    ok = neither and abs(moved) > 20 and hnc_line
+    return ok, f"neither Riyadh agrees transition: {neither}; moved {moved:+.1f}; why: {why}"
 
 
 def meeting_facts(log: RunLog) -> list[tuple]:
@@ -118,7 +121,8 @@ def check_riyadh_1_why(out: Path) -> tuple[bool, str]:
     page = (out / "handout.html").read_text()
     why = re.search(r"No single delegation: [^<]*", page)
     line = why.group(0) if why else "no 'No single delegation' line"
-    ok = why is not None and "red line" in line and "Moscow platform stand" in line
+    declared = "red line High Negotiations Committee has declared there (at least 85)"
+    ok = why is not None and declared in line
     return ok, line
 
 
@@ -126,7 +130,7 @@ CHECKS: dict[str, Callable[..., tuple[bool, str]]] = {
     "astana-1-ceasefire": check_astana_1,
     "geneva-no-transition": check_geneva,
     "riyadh-1-no-transition": check_riyadh_1,
-    "flex-agrees-at-riyadh": check_flex,
+    "flex-not-enough-at-riyadh": check_flex,
     "turkey-moves-positions-only": check_turkey,
     "hnc-boycott-blocks-geneva": check_hnc_boycott,
 }

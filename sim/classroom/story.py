@@ -358,7 +358,7 @@ def actor_cards(run: RunDir) -> tuple[ActorCard, ...]:
                     tolerance(actor, issue_id),
                 )
             )
-        red = tuple(
+        red = _stated_lines(actor, issues) + tuple(
             f"{w.issue}: it accepts no text more than {points(w.tolerance)} from its position"
             for w in wants
             if w.tolerance < RED_LINE_POINTS
@@ -385,6 +385,23 @@ def actor_cards(run: RunDir) -> tuple[ActorCard, ...]:
             )
         )
     return tuple(cards)
+
+
+def _stated_lines(actor, issues: dict) -> tuple[str, ...]:
+    """The red lines the actor has declared, in words: bounds it does not weigh against gains."""
+    said = []
+    for issue_id, line in actor.red_lines.items():
+        bounds = []
+        if line.at_least is not None:
+            bounds.append(f"below {line.at_least:.0f}")
+        if line.at_most is not None:
+            bounds.append(f"above {line.at_most:.0f}")
+        name = issues[issue_id].name if issue_id in issues else issue_id
+        said.append(
+            f"{name}: it has declared it will accept no text {' or '.join(bounds)} of 100, "
+            "whatever else the text offers"
+        )
+    return tuple(said)
 
 
 def final_positions(run: RunDir) -> dict[tuple[str, str], float]:

@@ -36,6 +36,35 @@ class Forums:
 
 
 @dataclass(frozen=True, eq=False)
+class RedLines:
+    """Per actor and issue, the bounds no clause may cross for the actor to accept it.
+
+    ``floor`` is 0 and ``ceiling`` 100 where the actor declares no line (no bound at all).
+    """
+
+    floor: np.ndarray  # (actors, issues)
+    ceiling: np.ndarray  # (actors, issues)
+
+    def within(self, text: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """Per actor and clause, whether ``text`` (one clause per issue of ``columns``) is on
+        the actor's side of its line there."""
+        clauses = text[None, :]
+        return (clauses >= self.floor[:, columns]) & (clauses <= self.ceiling[:, columns])
+
+    def crossed(self, i: int, j: int, clause: float) -> tuple[str, float]:
+        """The bound of actor ``i``'s line on issue ``j`` that ``clause`` crosses, for words:
+        ("at least", 85) for a clause below the floor, else ("at most", the ceiling)."""
+        if clause < self.floor[i, j]:
+            return "at least", float(self.floor[i, j])
+        return "at most", float(self.ceiling[i, j])
+
+    def hold(self, positions: np.ndarray) -> np.ndarray:
+        """The positions (actors x issues), none past its actor's line: a line is where the
+        actor stops moving."""
+        return np.clip(positions, self.floor, self.ceiling)
+
+
+@dataclass(frozen=True, eq=False)
 class Cast:
     """The actors and issues of a run, in id order (the order of the file changes nothing)."""
 
@@ -55,6 +84,7 @@ class Cast:
     sides: tuple[SideSeat, ...] = ()
     side: np.ndarray | None = None  # (actors,) index into ``sides``, -1 for none
     forums: dict[str, Forums] | None = None  # by track id; a track not here: value 0, substance
+    red_lines: RedLines | None = None  # None when no actor declares one
     # Each round's seating, made once per run (``Seats.of``), by what defines it.
     seat_cache: dict = field(default_factory=dict, repr=False)
 
@@ -86,7 +116,12 @@ class Cast:
             guarantees=flags("guarantees"),
             **_sides(scenario, actor_index),
             forums=_forums(scenario, actors),
+            red_lines=_red_lines(actors, issue_ids),
         )
+
+    def within(self, text: np.ndarray, columns: np.ndarray) -> np.ndarray | None:
+        """Which clauses of ``text`` are within each actor's red lines; None when none has one."""
+        return None if self.red_lines is None else self.red_lines.within(text, columns)
 
     def forum(self, track: str) -> Forums:
         """The forum values of ``track`` (no value, full substance where none is declared)."""
@@ -143,3 +178,18 @@ def _forums(scenario: Scenario, actors: Sequence) -> dict[str, Forums]:
         )
         forums[track] = Forums(read_only(value), read_only(substance))
     return forums
+
+
+def _red_lines(actors: Sequence, issue_ids: Sequence[str]) -> RedLines | None:
+    if not any(a.red_lines for a in actors):
+        return None
+    floor = np.zeros((len(actors), len(issue_ids)))
+    ceiling = np.full((len(actors), len(issue_ids)), 100.0)
+    for i, actor in enumerate(actors):
+        for j, issue in enumerate(issue_ids):
+            line = actor.red_lines.get(issue)
+            if line is not None and line.at_least is not None:
+                floor[i, j] = line.at_least
+            if line is not None and line.at_most is not None:
+                ceiling[i, j] = line.at_most
+    return RedLines(read_only(floor), read_only(ceiling))

@@ -14,7 +14,11 @@ over the side's members in the consent set (L its lead, or its strongest member 
 is not among them). An actor on no side is a unit of one. A clause is agreed when every unit
 accepts it. In a package round each actor accepts the agenda whole or not at all, by the worth
 of the whole text, W_i = (1/|A|) sum_j u_ij >= r_i, so a clause it dislikes can be carried by
-one it cares about more (logrolling).
+one it cares about more (logrolling). A red line is not traded: a clause beyond an actor's line
+is refused whatever it is worth, and so is any package that carries it,
+
+    clause by clause:  a_ij = [u_ij >= r_i] and [x_j within i's line on j]
+    package:           a_ij = [W_i >= r_i] and [every clause within i's lines]
 """
 
 from __future__ import annotations
@@ -94,15 +98,25 @@ def agreed(
 
 
 def acceptance(
-    utility: np.ndarray, reservation: np.ndarray, package: bool, substance: np.ndarray
+    utility: np.ndarray,
+    reservation: np.ndarray,
+    package: bool,
+    substance: np.ndarray,
+    within: np.ndarray | None = None,
 ) -> np.ndarray:
     """Who accepts which clause (actors x clauses): clause by clause, or the package whole.
 
-    An actor that refuses to negotiate substance at this forum accepts nothing.
+    An actor that refuses to negotiate substance at this forum accepts nothing; ``within``
+    (actors x clauses, None for no red lines) says which clauses are on each actor's side of
+    its lines.
     """
     if package:
         whole = utility.mean(axis=1) >= reservation
+        if within is not None:
+            whole &= within.all(axis=1)
         accepted = np.repeat(whole[:, None], utility.shape[1], axis=1)
     else:
         accepted = utility >= reservation[:, None]
+        if within is not None:
+            accepted &= within
     return accepted & substance[:, None]

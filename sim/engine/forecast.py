@@ -47,5 +47,6 @@ def expected_agreement(setup: Setup, state: State, seats: Seats) -> float:
     required = seats.required(cast, everyone)
     agenda = seats.agenda
     utility = b.clause_utility(state.positions[:, agenda], state.salience[:, agenda], text)
-    accepted = acceptance(utility, state.reservation, seats.package, seats.forum.substance)
+    within = cast.within(text, agenda)
+    accepted = acceptance(utility, state.reservation, seats.package, seats.forum.substance, within)
     return float(agreed(cast, required, accepted, everyone, state.capability).mean())

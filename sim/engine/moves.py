@@ -3,6 +3,7 @@
     p <- p + k_i (1 - s_ij)(x_j - p_ij)                   (concession, Raiffa's single text)
     p <- p + a (q - p) + b (t - p) + e                     (patron q, stronger actors' target t)
 
+No position moves past its actor's red line (``Cast.red_lines``): a line is where it stops.
 A rule that moves positions itself (the expected-utility model's challenges) replaces the
 concession and the pressure; the patrons' pull and the noise apply under every rule.
 """
@@ -41,6 +42,8 @@ def moves(
         for issue, value in choice.move.items():
             if present[i]:
                 after[i, cast.issue_index[issue]] = float(value)
+    if cast.red_lines is not None:
+        after = cast.red_lines.hold(after)
     return MoveRecord(movers, before, after, pull)
 
 

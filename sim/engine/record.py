@@ -64,6 +64,7 @@ class VoteRecord:
     accepted: np.ndarray  # (actors, agenda)
     agreed: np.ndarray  # (agenda,)
     package_worth: np.ndarray | None = None  # (actors,): the whole text's worth, in a package
+    within: np.ndarray | None = None  # (actors, agenda): clause within the actor's red lines
 
 
 @dataclass(frozen=True, eq=False)

@@ -107,6 +107,7 @@ def table(
     capability = state.capability
     drafting = at_table & cast.drafts & seats.forum.substance
     objectors = np.zeros_like(at_table) if objectors is None else objectors & drafting
+    floor, ceiling = _table_lines(cast, agenda, drafting)
     if cast.sides:
         positions, salience, capability = positions.copy(), salience.copy(), capability.copy()
         drafting, objectors = drafting.copy(), objectors.copy()
@@ -124,7 +125,32 @@ def table(
         actor_names=cast.actor_names,
         issue_ids=tuple(cast.issue_ids[j] for j in agenda),
         patron=cast.patron,
+        floor=floor,
+        ceiling=ceiling,
     )
+
+
+def _table_lines(cast: Cast, agenda: np.ndarray, drafting: np.ndarray) -> tuple:
+    """The red lines on the agenda's issues (None, None when nobody declares one).
+
+    A side's speaker holds the tightest line of its members at the table under ``majority`` and
+    ``unanimity`` (a member past its line would refuse the side's text), its lead's own under
+    ``lead``: the speaker must object where the side would.
+    """
+    if cast.red_lines is None:
+        return None, None
+    floor = cast.red_lines.floor[:, agenda]
+    ceiling = cast.red_lines.ceiling[:, agenda]
+    if not cast.sides:
+        return floor, ceiling
+    floor, ceiling = floor.copy(), ceiling.copy()
+    for side in cast.sides:
+        here = side.members[drafting[side.members]]
+        if here.size < 2 or side.rule == "lead":
+            continue
+        floor[here] = floor[here].max(axis=0)
+        ceiling[here] = np.maximum(ceiling[here].min(axis=0), floor[here[0]])
+    return floor, ceiling
 
 
 def _speak_for_sides(cast, positions, salience, capability, drafting, objectors) -> None:

@@ -81,6 +81,17 @@ def apply_shock(state: State, cast: Cast, shock: Shock) -> tuple[State, ShockRec
             for issue, change in getattr(effect, field).items():
                 j = cast.issue_index[issue]
                 arrays[key][i, j] = np.clip(change.apply(float(arrays[key][i, j])), 0.0, top)
+                if field == "positions":
+                    arrays[key][i, j] = _held(cast, i, j, arrays[key][i, j])
                 kind = "position" if field == "positions" else "salience"
                 changes.append(ShockChange(effect.actor, kind, float(arrays[key][i, j]), issue))
     return state.replace(**arrays), ShockRecord(shock, tuple(changes))
+
+
+def _held(cast: Cast, i: int, j: int, position: float) -> float:
+    """A shock moves a position up to the actor's red line, not past it (a shock that should
+    move the line itself is a counterfactual that redraws it)."""
+    lines = cast.red_lines
+    if lines is None:
+        return position
+    return float(min(max(position, lines.floor[i, j]), lines.ceiling[i, j]))

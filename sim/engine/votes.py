@@ -1,6 +1,7 @@
 """Who accepts each clause, and which clauses are agreed.
 
-    accept_ij  <=>  u_ij >= r_i,    u_ij = 1 - s_ij |x_j - p_ij| / 100
+    accept_ij  <=>  u_ij >= r_i  and  x_j within i's red line on j
+    u_ij = 1 - s_ij |x_j - p_ij| / 100
 
 A clause is agreed when every unit of the consent set consents (``consent``): by default every
 invited party, so an absent one blocks; in a package round the agenda is taken whole.
@@ -35,7 +36,10 @@ def votes(
         state.positions, state.salience, seats.full_text(cast, talks.bargain.text)
     )
     on_agenda = utility[:, seats.agenda]
-    accepted = acceptance(on_agenda, state.reservation, seats.package, seats.forum.substance)
+    within = cast.within(talks.bargain.text, seats.agenda)
+    accepted = acceptance(
+        on_agenda, state.reservation, seats.package, seats.forum.substance, within
+    )
     for i, choice in choices.items():
         said = [choice.accept.get(cast.issue_ids[j]) for j in seats.agenda]
         if not talks.present[i] or all(x is None for x in said):
@@ -49,4 +53,4 @@ def votes(
             accepted[i] = [accepted[i, k] if x is None else bool(x) for k, x in enumerate(said)]
     verdict = agreed(cast, required, accepted, talks.present, state.capability)
     worth = b.mean_of(on_agenda, axis=1) if seats.package else None
-    return VoteRecord(required, utility, accepted, verdict, worth)
+    return VoteRecord(required, utility, accepted, verdict, worth, within)

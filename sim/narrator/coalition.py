@@ -3,8 +3,9 @@
 A joint delegation needs a joint platform: every bloc that must sign has to be in the room and
 accept every clause (the same test as any agreement, so nothing here is scripted). What this
 module adds is the reason a student can read when it fails: which bloc's red line the joint text
-crossed, on which issue, and how far apart the blocs stood there. A red line is where an actor
-tolerates little: actor i accepts a clause within 100 (1 - r_i) / s_ij points of its position.
+crossed, on which issue, and how far apart the blocs stood there. A declared red line
+(``actors[].red_lines``) comes first; failing one, the reason is where an actor tolerates
+little: actor i accepts a clause within 100 (1 - r_i) / s_ij points of its position.
 """
 
 from __future__ import annotations
@@ -43,7 +44,36 @@ def coalition_event(setup: Setup, record: RoundRecord) -> Event:
             reasons.append(f"{cast.names(left)} walked out")
         words = f"No single delegation: {' and '.join(reasons)}."
         return Event(date, "coalition_failed", words, round=round_id)
-    return _red_line_failure(setup, record)
+    declared = _declared_line_failure(setup, record)
+    return declared if declared is not None else _red_line_failure(setup, record)
+
+
+def _declared_line_failure(setup: Setup, record: RoundRecord) -> Event | None:
+    """Name the bloc whose declared red line the joint text crossed, if one did: a declared
+    line is refused outright, so it is the reason before any weighing of worth."""
+    votes, cast = record.votes, setup.cast
+    if votes.within is None:
+        return None
+    crossed = ~votes.within[votes.required]
+    if not crossed.any():
+        return None
+    row, col = np.unravel_index(int(np.argmax(crossed)), crossed.shape)
+    blocker, issue = int(votes.required[row]), int(record.seats.agenda[col])
+    clause = float(record.talks.bargain.text[col])
+    bound, line = cast.red_lines.crossed(blocker, issue, clause)
+    words = (
+        f"No single delegation: the joint text on {cast.issue_names[cast.issue_ids[issue]]} "
+        f"({clause:.0f}) crosses the red line {cast.actor_names[blocker]} has declared there "
+        f"({bound} {line:.0f}), which it does not trade against any other clause."
+    )
+    return Event(
+        record.date,
+        "coalition_failed",
+        words,
+        round=record.spec.id,
+        actor=cast.actor_ids[blocker],
+        issue=cast.issue_ids[issue],
+    )
 
 
 def _red_line_failure(setup: Setup, record: RoundRecord) -> Event:

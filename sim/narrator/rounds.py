@@ -14,6 +14,8 @@ from .words import (
     explain_move,
     explain_no_substance,
     explain_package_vote,
+    explain_red_line_package,
+    explain_red_line_vote,
     explain_vote,
     explain_walkout,
 )
@@ -109,44 +111,65 @@ def _track_name(setup: Setup, track: str) -> str:
 
 
 def _votes(setup: Setup, record: RoundRecord) -> list[Event]:
-    cast, seats, votes, state = setup.cast, record.seats, record.votes, record.before
-    text = record.talks.bargain.text
+    cast, seats = setup.cast, record.seats
     voters = seats.voters(cast, record.talks.present, seats.required(cast, record.talks.present))
     events = []
     for i in np.flatnonzero(voters):
-        actor = cast.actor_ids[i]
         if not seats.forum.substance[i]:
             sentence = explain_no_substance(
                 cast.actor_names[i], _track_name(setup, record.spec.track)
             )
-            events.append(_event(record, "refused_substance", sentence, actor=actor))
-            continue
-        if votes.package_worth is not None:
-            ok, worth = bool(votes.accepted[i].all()), float(votes.package_worth[i])
-            sentence = explain_package_vote(
-                cast.actor_names[i], worth, float(state.reservation[i]), ok
-            )
-            kind = "accepted" if ok else "rejected"
-            events.append(_event(record, kind, sentence, actor=actor, value=worth))
-            continue
-        for k, j in enumerate(seats.agenda):
-            issue = cast.issue_ids[j]
-            ok = bool(votes.accepted[i, k])
-            utility = float(votes.utility[i, j])
-            gap = abs(float(text[k]) - float(state.positions[i, j]))
-            sentence = explain_vote(
-                cast.actor_names[i],
-                cast.issue_names[issue],
-                gap,
-                utility,
-                float(state.reservation[i]),
-                ok,
-            )
-            kind = "accepted" if ok else "rejected"
-            events.append(
-                _event(record, kind, sentence, actor=cast.actor_ids[i], issue=issue, value=utility)
-            )
+            events.append(_event(record, "refused_substance", sentence, actor=cast.actor_ids[i]))
+        elif record.votes.package_worth is not None:
+            events.append(_package_vote(setup, record, int(i)))
+        else:
+            events += [_clause_vote(setup, record, int(i), k) for k in range(seats.agenda.size)]
     return events
+
+
+def _package_vote(setup: Setup, record: RoundRecord, i: int) -> Event:
+    cast, votes = setup.cast, record.votes
+    ok, worth = bool(votes.accepted[i].all()), float(votes.package_worth[i])
+    crossed = _crossed(votes, i)
+    if not ok and crossed is not None:
+        issue, clause, bound, line = _line_words(setup, record, i, crossed)
+        sentence = explain_red_line_package(cast.actor_names[i], worth, issue, clause, bound, line)
+    else:
+        reservation = float(record.before.reservation[i])
+        sentence = explain_package_vote(cast.actor_names[i], worth, reservation, ok)
+    kind = "accepted" if ok else "rejected"
+    return _event(record, kind, sentence, actor=cast.actor_ids[i], value=worth)
+
+
+def _clause_vote(setup: Setup, record: RoundRecord, i: int, k: int) -> Event:
+    cast, votes, state = setup.cast, record.votes, record.before
+    j = int(record.seats.agenda[k])
+    issue = cast.issue_ids[j]
+    ok, utility = bool(votes.accepted[i, k]), float(votes.utility[i, j])
+    if not ok and votes.within is not None and not votes.within[i, k]:
+        sentence = explain_red_line_vote(cast.actor_names[i], *_line_words(setup, record, i, k))
+    else:
+        gap = abs(float(record.talks.bargain.text[k]) - float(state.positions[i, j]))
+        name, reservation = cast.issue_names[issue], float(state.reservation[i])
+        sentence = explain_vote(cast.actor_names[i], name, gap, utility, reservation, ok)
+    kind = "accepted" if ok else "rejected"
+    return _event(record, kind, sentence, actor=cast.actor_ids[i], issue=issue, value=utility)
+
+
+def _crossed(votes, i: int) -> int | None:
+    """The first agenda clause beyond actor ``i``'s red lines, if any."""
+    if votes.within is None or votes.within[i].all():
+        return None
+    return int(np.argmin(votes.within[i]))
+
+
+def _line_words(setup: Setup, record: RoundRecord, i: int, k: int) -> tuple[str, float, str, float]:
+    """The issue's name, the clause, and the line it crosses ("at least" 85 or "at most" 40)."""
+    cast = setup.cast
+    j = int(record.seats.agenda[k])
+    clause = float(record.talks.bargain.text[k])
+    bound, line = cast.red_lines.crossed(i, j, clause)
+    return cast.issue_names[cast.issue_ids[j]], clause, bound, line
 
 
 def _agreement(setup: Setup, record: RoundRecord) -> list[Event]:

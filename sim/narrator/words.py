@@ -65,6 +65,25 @@ def explain_vote(
     )
 
 
+def explain_red_line_vote(name: str, issue: str, clause: float, bound: str, line: float) -> str:
+    """A clause refused for crossing a declared line, whatever its worth (``bound``: at least,
+    at most)."""
+    return (
+        f"{name} rejected the clause on {issue}: at {clause:.0f} it crosses the red line the "
+        f"actor has declared ({bound} {line:.0f}), which no trade makes up for."
+    )
+
+
+def explain_red_line_package(
+    name: str, worth: float, issue: str, clause: float, bound: str, line: float
+) -> str:
+    return (
+        f"{name} rejected the package: the whole text was worth {worth:.2f} to it, but its "
+        f"clause on {issue} ({clause:.0f}) crosses the red line the actor has declared "
+        f"({bound} {line:.0f}), and no other clause makes up for that."
+    )
+
+
 def explain_move(name: str, issue: str, before: float, after: float, text: float) -> str:
     return (
         f"{name} shifted on {issue} from {before:.0f} to {after:.0f} "

@@ -19,7 +19,7 @@ from typing import ClassVar, Literal
 
 import numpy as np
 
-from ..behaviour import clause_utility, mean_of
+from ..behaviour import accepts, clause_utility, mean_of
 from ..rule_params import RuleParams
 from ..scenario import ModelParams
 
@@ -44,10 +44,20 @@ class Table:
     actor_names: tuple[str, ...] = ()
     issue_ids: tuple[str, ...] = ()
     patron: np.ndarray | None = None  # (actors,) index of each actor's patron, -1 for none
+    floor: np.ndarray | None = None  # (actors, agenda issues): red lines, None for none declared
+    ceiling: np.ndarray | None = None  # (actors, agenda issues)
 
     def utility(self, text: np.ndarray) -> np.ndarray:
         """Each clause's worth to each actor (actors x agenda issues)."""
         return clause_utility(self.positions, self.salience, text)
+
+    def accepts(self, text: np.ndarray) -> np.ndarray:
+        """Who accepts which clause (actors x agenda issues): worth at least walking away, and
+        on the actor's side of its red line there."""
+        accepted = accepts(self.utility(text), self.reservation)
+        if self.floor is not None:
+            accepted &= (text[None, :] >= self.floor) & (text[None, :] <= self.ceiling)
+        return accepted
 
     def worth(self, text: np.ndarray) -> np.ndarray:
         """The whole text's worth to each actor: the mean worth of its clauses."""

@@ -28,6 +28,8 @@ _ARRAYS = (
     "conveners",
     "objectors",
     "patron",
+    "floor",
+    "ceiling",
 )
 
 

@@ -53,7 +53,7 @@ class SingleText(Protocol):
         steps = [Step("proposed", f"{conveners} tabled a text: {table.describe(text)}.")]
         weights = _weights(table)
         for draft in range(2, params.max_drafts + 1):
-            accepted = b.accepts(table.utility(text), table.reservation)
+            accepted = table.accepts(text)
             objections = ~accepted & table.objectors[:, None]
             if not objections.any():
                 break

@@ -31,7 +31,7 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
 
     tracks = scenario.track_ids()
     for a, actor in enumerate(scenario.actors):
-        valid_sources = _Ids(_sourced_fields(issues, actor.forums))
+        valid_sources = _Ids(_sourced_fields(issues, actor.forums, actor.red_lines))
         for field in SOURCED_MAPPINGS:
             values = getattr(actor, field)
             for issue in issues:
@@ -49,6 +49,7 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
             _known(key, valid_sources, "calibrated field", ("actors", a, "sources", key), report)
         for track in actor.forums:
             _known(track, tracks, "track", ("actors", a, "forums", track), report)
+        _red_line_checks(actor, a, issues, report)
     _patron_cycles(scenario, report)
     _side_checks(scenario, actors, roles, report)
 
@@ -97,6 +98,27 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
     return problems
 
 
+def _red_line_checks(actor, a: int, issues: list[str], report) -> None:
+    """A red line is on a known issue and the actor's own position is on its side of it."""
+    for issue, line in actor.red_lines.items():
+        path = ("actors", a, "red_lines", issue)
+        if issue not in issues:
+            _known(issue, issues, "issue", path, report)
+            continue
+        position = actor.positions.get(issue)
+        if position is not None and not line.holds(position):
+            bound = (
+                f"at_least {line.at_least:g}"
+                if line.at_least is not None and position < line.at_least
+                else f"at_most {line.at_most:g}"
+            )
+            report(
+                path,
+                f"expected the actor's position on {issue!r} within its red line ({bound}); "
+                f"found position {position:g}",
+            )
+
+
 def _side_checks(scenario: Scenario, actors: list[str], roles: dict, report) -> None:
     """Members are known actors, none on two sides and none an observer; a lead is a member."""
     side_of: dict[str, str] = {}
@@ -126,20 +148,24 @@ def unsourced_numbers(scenario: Scenario) -> list[str]:
     """Every calibrated number of every actor that has no ``sources`` entry, as ``actor.field``."""
     missing = []
     for actor in scenario.actors:
-        for field in _sourced_fields(scenario.issue_ids(), actor.forums):
+        for field in _sourced_fields(scenario.issue_ids(), actor.forums, actor.red_lines):
             if field not in actor.sources:
                 missing.append(f"{actor.id}.{field}")
     return missing
 
 
-def _sourced_fields(issues: Iterable[str], forums: Iterable[str] = ()) -> list[str]:
+def _sourced_fields(
+    issues: Iterable[str], forums: Iterable[str] = (), red_lines: Iterable[str] = ()
+) -> list[str]:
     """The ``sources`` keys an actor's numbers need: its scalars, one per issue of each mapping,
-    and one per forum it declares (``forums.geneva``)."""
+    one per forum it declares (``forums.geneva``) and one per red line (``red_lines.transition``).
+    """
     issues = list(issues)
     fields = list(SOURCED_SCALARS)
     for mapping in SOURCED_MAPPINGS:
         fields.extend(f"{mapping}.{issue}" for issue in issues)
     fields.extend(f"forums.{track}" for track in forums)
+    fields.extend(f"red_lines.{issue}" for issue in red_lines)
     return fields
 
 

@@ -203,6 +203,35 @@ class Forum(Frozen):
     substance: bool = True
 
 
+class RedLine(Frozen):
+    """A bound an actor has declared it will not cross on one issue, whatever else it is offered.
+
+    Unlike the reservation value, which trades one clause's worth against another's, a red line
+    is not weighed: a clause beyond it is refused outright and, in a package round, so is the
+    package that carries it. Its position never moves past it.
+    """
+
+    at_least: Scale | None = None
+    at_most: Scale | None = None
+
+    @model_validator(mode="after")
+    def _a_bound_in_order(self) -> RedLine:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("expected at_least, at_most or both; found neither")
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError(
+                f"expected at_least <= at_most; found at_least {self.at_least:g} above "
+                f"at_most {self.at_most:g}"
+            )
+        return self
+
+    def holds(self, value: float) -> bool:
+        """Whether ``value`` is on the actor's side of the line."""
+        low = self.at_least if self.at_least is not None else 0.0
+        high = self.at_most if self.at_most is not None else 100.0
+        return low <= value <= high
+
+
 class Actor(Frozen):
     """A party to the talks: its preferences, its weight and how it behaves."""
 
@@ -224,6 +253,10 @@ class Actor(Frozen):
         default_factory=dict,
         description="Per track id: the worth of being at that table, and whether the actor "
         "negotiates substance there (see Forum).",
+    )
+    red_lines: dict[Identifier, RedLine] = Field(
+        default_factory=dict,
+        description="Per issue id: the bound the actor will not cross (see RedLine).",
     )
     description: str = ""
     sources: dict[str, Evidence] = Field(default_factory=dict)
