@@ -77,7 +77,9 @@ def scenarios(
         day = day + dt.timedelta(days=gaps[r])
         conveners = draw(st.lists(st.sampled_from(actors), min_size=1, max_size=2, unique=True))
         invitees = draw(st.lists(st.sampled_from(actors), max_size=n_actors, unique=True))
-        agenda = draw(st.lists(st.sampled_from(issues), min_size=1, unique=True))
+        ratifies = draw(st.one_of(st.none(), st.sampled_from(rounds))) if rounds else None
+        pool = ratifies["agenda"] if ratifies else issues
+        agenda = draw(st.lists(st.sampled_from(pool), min_size=1, unique=True))
         # Observers may not sign (the loader's cross checks say so).
         seated = [
             a for a in dict.fromkeys(conveners + invitees) if roles[actors.index(a)] != "observer"
@@ -102,6 +104,7 @@ def scenarios(
                 "invitees": invitees,
                 "agenda": agenda,
                 "signatories": signatories,
+                "ratifies": ratifies["id"] if ratifies else None,
                 "package": draw(st.booleans()),
                 "deadline": draw(
                     st.one_of(

@@ -291,3 +291,68 @@ def test_the_mediator_redrafts_toward_an_objection_from_a_red_line():
     outcome = simulate(scenario([ENVOY, gov, reb], model={"protocol": "single_text"})).rounds[0]
     assert outcome.agreed == (True,)
     assert outcome.text[0] == pytest.approx(30 + 25.4 * 0.65**3, abs=0.1)
+
+
+# Ratification: a round that signs or votes on an earlier round's text (docs/model.md).
+
+
+def _ratifying(ratifier_reservation: float):
+    """r1: gov (50) and reb (50) agree a truce at 50; r2 puts that text to a third party, the
+    voters (at 0, salience 1): the text is worth 1 - 50/100 = 0.5 to them."""
+    voters = actor("voters", 0, reservation=ratifier_reservation)
+    vote = {
+        "id": "r2",
+        "name": "The vote",
+        "planned_date": dt.date(2017, 2, 1),
+        "format": "ratification",
+        "invitees": ["voters"],
+        "signatories": ["voters"],
+        "ratifies": "r1",
+    }
+    first = {"invitees": ["gov", "reb"], "signatories": ["gov", "reb"]}
+    return scenario([ENVOY, actor("gov", 50), actor("reb", 50), voters], rounds=[first, vote])
+
+
+def test_a_ratification_votes_on_the_earlier_text_and_drafts_none():
+    log = simulate(_ratifying(0.5))
+    table, vote = log.rounds
+    assert table.agreed == (True,) and vote.text == table.text == (50.0,)
+    assert vote.agreed == (True,)  # worth 0.5 >= 0.5
+    said = [e.text for e in log.events if e.kind == "put_to_vote"]
+    assert said == ["The text of Round one was put to the vote, unchanged: truce 50."]
+    # voters asking more than the text gives reject it; no compromise text is drafted for them
+    rejected = simulate(_ratifying(0.6)).rounds[1]
+    assert rejected.text == (50.0,) and rejected.agreed == (False,)
+
+
+def test_what_the_table_did_not_agree_cannot_be_ratified():
+    spec = _ratifying(0.0)
+    spec = spec.model_copy(
+        update={
+            "actors": [
+                a.model_copy(update={"reservation": 1.0, "positions": {"truce": 100.0}})
+                if a.id == "reb"
+                else a
+                for a in spec.actors
+            ]
+        }
+    )
+    log = simulate(spec)
+    table, vote = log.rounds
+    assert table.agreed == (False,) and vote.agreed == (False,)
+    why = [e.text for e in log.events if e.kind == "no_agreement" and e.round == "r2"]
+    assert why == [
+        "No agreement on truce: Round one did not agree it, so there was nothing to ratify."
+    ]
+
+
+def test_a_ratification_adopts_no_new_text_so_the_strict_coding_does_not_score_it():
+    from sim.facts.agreed_strict import AgreedStrict
+    from sim.facts.base import RoundContext
+
+    spec = _ratifying(0.5)
+    fact = AgreedStrict()
+    table_ctx, vote_ctx = (RoundContext(spec, r) for r in spec.schedule)
+    assert not fact.by_construction(table_ctx, "truce") and fact.by_construction(vote_ctx, "truce")
+    vote = simulate(spec).rounds[1]
+    assert fact.from_run(vote, vote_ctx) == {"truce": False}

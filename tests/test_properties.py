@@ -107,6 +107,31 @@ def test_every_agreement_is_acceptable_to_every_signatory(rule, data):
                     assert says[lead]
 
 
+@EVERY_RULE
+@PER_RULE
+@given(data=st.data())
+def test_a_ratification_puts_the_earlier_text_and_agrees_nothing_it_did_not(rule, data):
+    """A round that ratifies one already played takes its text unchanged and agrees a clause
+    only where that round agreed it (postponements may leave the earlier round unplayed: then
+    nothing can be ratified)."""
+    scenario = data.draw(scenarios(protocol=rule))
+    log = simulate(scenario, narrate=False)
+    played: dict[str, object] = {}
+    specs = {r.id: r for r in scenario.schedule}
+    for outcome, spec in ((o, specs[o.round_id]) for o in log.rounds):
+        earlier = played.get(spec.ratifies) if spec.ratifies else None
+        if spec.ratifies and earlier is None:
+            assert not any(outcome.agreed)
+        elif earlier is not None:
+            theirs = {
+                issue: (x, ok)
+                for issue, x, ok in zip(earlier.agenda, earlier.text, earlier.agreed, strict=True)
+            }
+            for issue, x, ok in zip(outcome.agenda, outcome.text, outcome.agreed, strict=True):
+                assert x == theirs[issue][0] and (theirs[issue][1] or not ok)
+        played[outcome.round_id] = outcome
+
+
 def _accepts(record, log, scenario) -> np.ndarray:
     """Who accepts which clause of the session, recomputed from the state it started from."""
     agenda = [log.issue_ids.index(j) for j in record.spec.agenda]
@@ -235,10 +260,16 @@ def test_narration_changes_no_outcome(scenario):
 def test_every_rule_tables_a_text_within_the_hull_of_those_bargaining(rule, data):
     scenario = data.draw(scenarios(protocol=rule))
     """All four rules promise it: a weighted mean or median, a redraft toward objectors, or
-    offers that move along the line between the two sides' positions."""
+    offers that move along the line between the two sides' positions. (A ratification puts an
+    earlier text instead: the rule does not draft it.)"""
     log = simulate(scenario, narrate=False)
     observers = {a.id for a in scenario.actors if a.role == "observer"}
-    for record in (r for r in log.records if isinstance(r, RoundRecord)):
+    drafted = (
+        r
+        for r in log.records
+        if isinstance(r, RoundRecord) and r.talks.bargain.steps[0].kind != "put_to_vote"
+    )
+    for record in drafted:
         attended = [log.actor_ids[i] for i in np.flatnonzero(record.attendance.attending)]
         substance = record.seats.forum.substance
         bargaining = [

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import behaviour as b
 from .consent import acceptance, agreed
+from .ratify import on_offer, put_to_vote
 from .record import Setup
 from .seats import Seats, table
 from .state import State
@@ -27,9 +28,11 @@ def foreseen_text(setup: Setup, state: State, seats: Seats) -> np.ndarray:
     cast = setup.cast
     everyone = seats.invited_mask
     required = seats.required(cast, everyone)
-    text = setup.rule.forecast(
-        table(cast, state, setup.params, seats, everyone, cast.mask(required))
-    )
+    text = put_to_vote(state, seats)
+    if text is None:
+        text = setup.rule.forecast(
+            table(cast, state, setup.params, seats, everyone, cast.mask(required))
+        )
     last[:] = [state, seats, text]
     return text
 
@@ -49,4 +52,6 @@ def expected_agreement(setup: Setup, state: State, seats: Seats) -> float:
     utility = b.clause_utility(state.positions[:, agenda], state.salience[:, agenda], text)
     within = cast.within(text, agenda)
     accepted = acceptance(utility, state.reservation, seats.package, seats.forum.substance, within)
-    return float(agreed(cast, required, accepted, everyone, state.capability).mean())
+    verdict = agreed(cast, required, accepted, everyone, state.capability)
+    offered = on_offer(state, seats)
+    return float((verdict if offered is None else verdict & offered).mean())

@@ -27,6 +27,7 @@ class Setup:
     params: object  # ModelParams (typed loosely: pydantic models are not hashable)
     rule: object  # a sim.protocols.Protocol
     track_names: dict = field(default_factory=dict)  # track id -> display name, for words
+    round_names: dict = field(default_factory=dict)  # round id -> display name, for words
     # The last forecast (state, seats, text): the postponement check and the invitees' decision
     # to come read the same state and seats in one round, so the rule forecasts it once.
     last_forecast: list = field(default_factory=list, repr=False)

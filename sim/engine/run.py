@@ -20,6 +20,7 @@ from ..scenario import Scenario
 from ..streams import Seed, Streams
 from .cast import Cast
 from .forecast import expected_agreement
+from .ratify import keep_for_ratification
 from .record import DeadlineRecord, PostponementRecord, RoundRecord, Setup, merge_sessions
 from .round import play_round
 from .schedule import Schedule
@@ -36,9 +37,11 @@ class Run:
         self.streams = Streams.from_seed(scenario.seed if seed is None else seed)
         cast = Cast.from_scenario(scenario)
         tracks = {track.id: track.name for track in scenario.tracks}
-        self.setup = Setup(cast, scenario.model, protocol(scenario.model.protocol), tracks)
+        rounds = {r.id: r.name for r in scenario.schedule}
+        self.setup = Setup(cast, scenario.model, protocol(scenario.model.protocol), tracks, rounds)
         self.state = State.initial(scenario, cast)
         self.schedule = Schedule.of(tuple(scenario.schedule))
+        self.ratified = {r.ratifies for r in scenario.schedule if r.ratifies}
         self.pending_shocks = sorted(scenario.shocks, key=lambda s: s.date)
         self.date = min([scenario.schedule[0].planned_date] + [s.date for s in self.pending_shocks])
         self.log = RunLog(
@@ -86,6 +89,8 @@ class Run:
                 spec, slot.date, slot.postponements, by_index, made
             )
             outcome = merge_sessions(self.cast, sessions, collapsed)
+            if spec.id in self.ratified:
+                self.state = keep_for_ratification(self.state, self.cast, outcome)
             first = sessions[0]
             self.log.add_round(outcome, first.before, first.votes.utility)
             self.schedule.played(slot, outcome.end_date)

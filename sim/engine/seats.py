@@ -26,6 +26,7 @@ class Seats:
     invited_mask: np.ndarray  # bool over all actors: conveners and invitees
     convener_mask: np.ndarray  # bool over all actors
     invited_consenting: np.ndarray  # the invited whose role consents (``invitees``' set)
+    ratifies: str | None = None  # the round whose text this one ratifies (``ratify``)
 
     @classmethod
     def of(cls, cast: Cast, spec: Round) -> Seats:
@@ -40,6 +41,7 @@ class Seats:
             tuple(spec.agenda),
             spec.package,
             spec.track,
+            spec.ratifies,
         )
         seats = cast.seat_cache.get(key)
         if seats is None:
@@ -66,6 +68,7 @@ class Seats:
             invited_mask=read_only(invited_mask),
             convener_mask=read_only(cast.mask(conveners)),
             invited_consenting=read_only(np.flatnonzero(invited_mask & cast.consents)),
+            ratifies=spec.ratifies,
         )
 
     def required(self, cast: Cast, at_table: np.ndarray) -> np.ndarray:

@@ -8,12 +8,22 @@ step, preview and go back) rather than a fact that holds only because of call or
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import numpy as np
 
 from ..scenario import Change, Scenario, Shock
 from .cast import Cast
+
+
+@dataclass(frozen=True, eq=False)
+class AgreedText:
+    """What a round left to be ratified: its final text and which clauses it agreed."""
+
+    text: np.ndarray  # (issues,), NaN off the round's agenda
+    agreed: np.ndarray  # bool (issues,)
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,6 +35,8 @@ class State:
     capability: np.ndarray  # 0-1
     concession: np.ndarray  # the actor's concession rate
     reservation: np.ndarray  # 0-1: the worth of walking away
+    # The texts of the rounds played that a later round ratifies, by round id.
+    agreed_texts: Mapping[str, AgreedText] = dataclass_field(default_factory=dict)
 
     @classmethod
     def initial(cls, scenario: Scenario, cast: Cast) -> State:

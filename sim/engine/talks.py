@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import behaviour as b
+from ..protocols import Bargain, Step
 from .attendance import Distrust
+from .ratify import put_to_vote
 from .record import Setup, TalksRecord
 from .seats import Seats, table
 from .state import State
@@ -24,7 +26,11 @@ def talks(
     required = seats.required(cast, attending)
     # Only those in the room can object: an absent signatory's objections are not heard.
     heard = cast.mask(required) & attending & cast.drafts
-    bargain = setup.rule.negotiate(table(cast, state, params, seats, attending, heard))
+    fixed = put_to_vote(state, seats)
+    if fixed is None:
+        bargain = setup.rule.negotiate(table(cast, state, params, seats, attending, heard))
+    else:
+        bargain = Bargain(fixed, (Step("put_to_vote", ""),))  # words: the narrator's
     agenda = seats.agenda
     positions, salience = state.positions[:, agenda], state.salience[:, agenda]
     worth = b.mean_of(b.clause_utility(positions, salience, bargain.text), axis=1)

@@ -16,6 +16,7 @@ import numpy as np
 from .. import behaviour as b
 from ..policy import Choices
 from .consent import acceptance, agreed
+from .ratify import on_offer
 from .record import Setup, TalksRecord, VoteRecord
 from .seats import Seats
 from .state import State
@@ -52,5 +53,8 @@ def votes(
         else:
             accepted[i] = [accepted[i, k] if x is None else bool(x) for k, x in enumerate(said)]
     verdict = agreed(cast, required, accepted, talks.present, state.capability)
+    offered = on_offer(state, seats)
+    if offered is not None:
+        verdict &= offered  # a ratification agrees only what the ratified round agreed
     worth = b.mean_of(on_agenda, axis=1) if seats.package else None
     return VoteRecord(required, utility, accepted, verdict, worth, within)

@@ -4,8 +4,11 @@ The record codes each agreed issue as ``substantive`` or ``reaffirmation`` (``ag
 Astana 3's joint statement, say, restated the guarantors' commitment to a truce already in force:
 under the lenient coding (``agreed``) it is an agreement on the ceasefire, under this one it is
 not. The model has no notion of reaffirming, so a run's value is the same as for ``agreed``: what
-changes is what the record asks of it. An agreed issue the record leaves uncoded is unknown here
-(not scored), as any fact the record leaves out.
+changes is what the record asks of it. The exception is a round that ratifies an earlier one
+(``ratifies``): it signs or votes on that round's text and drafts none, so it never adopts a new
+text, in the model by construction: not scored here (the lenient ``agreed`` still scores whether
+the ratification passed). An agreed issue the record leaves uncoded is unknown here (not
+scored), as any fact the record leaves out.
 """
 
 from __future__ import annotations
@@ -30,6 +33,17 @@ class AgreedStrict(Agreed):
     description = "a substantive text (not a mere reaffirmation) on an agenda issue was adopted"
     coding = "strict"
     replaces = "agreed"
+    construction_reason = (
+        "the round ratifies an earlier round's text, so it adopts no new text by construction"
+    )
+
+    def by_construction(self, ctx: RoundContext, key: str) -> bool:
+        return ctx.spec.ratifies is not None
+
+    def from_run(self, outcome, ctx: RoundContext) -> dict[str, Value]:
+        if ctx.spec.ratifies is not None:
+            return dict.fromkeys(outcome.agenda, False)  # a ratification restates a text
+        return super().from_run(outcome, ctx)
 
     def from_record(self, event, ctx: RoundContext) -> dict[str, Value]:
         values = strictly_agreed(event)

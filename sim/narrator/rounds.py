@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.consent import unit_accepts, units
+from ..engine.ratify import on_offer
 from ..engine.record import RoundRecord, Setup
 from ..runlog import Event
 from .coalition import coalition_event
@@ -71,6 +72,8 @@ def _attendance(setup: Setup, record: RoundRecord) -> list[Event]:
 
 def _bargaining(setup: Setup, record: RoundRecord) -> list[Event]:
     ids = setup.cast.actor_ids
+    if record.seats.ratifies and record.talks.bargain.steps[0].kind == "put_to_vote":
+        return [_event(record, "put_to_vote", _put_to_vote_words(setup, record))]
     return [
         _event(
             record,
@@ -81,6 +84,16 @@ def _bargaining(setup: Setup, record: RoundRecord) -> list[Event]:
         )
         for step in record.talks.bargain.steps
     ]
+
+
+def _put_to_vote_words(setup: Setup, record: RoundRecord) -> str:
+    cast, agenda = setup.cast, record.seats.agenda
+    earlier = setup.round_names.get(record.seats.ratifies, record.seats.ratifies)
+    clauses = ", ".join(
+        f"{cast.issue_ids[j]} {x:.0f}"
+        for j, x in zip(agenda, record.talks.bargain.text.tolist(), strict=True)
+    )
+    return f"The text of {earlier} was put to the vote, unchanged: {clauses}."
 
 
 def _walkouts(setup: Setup, record: RoundRecord) -> list[Event]:
@@ -176,6 +189,8 @@ def _agreement(setup: Setup, record: RoundRecord) -> list[Event]:
     cast, votes, present = setup.cast, record.votes, record.talks.present
     required, state = votes.required, record.before
     blocs = units(cast, required, state.capability) if required.size else ()
+    offered = on_offer(state, record.seats)
+    not_on_offer = np.zeros(record.seats.agenda.size, bool) if offered is None else ~offered
     events = []
     for k, j in enumerate(record.seats.agenda):
         issue = cast.issue_ids[j]
@@ -184,11 +199,20 @@ def _agreement(setup: Setup, record: RoundRecord) -> list[Event]:
             text = f"Agreed on {name}: signed by {cast.names(required)}."
         elif not required.size:
             text = f"No agreement on {name}: nobody was there to sign."
+        elif not_on_offer[k]:
+            text = f"No agreement on {name}: {_not_ratifiable(setup, record)}."
         else:
             text = f"No agreement on {name}: {_why_not(cast, blocs, votes, present, state, k)}."
         kind = "agreed" if votes.agreed[k] else "no_agreement"
         events.append(_event(record, kind, text, issue=issue))
     return events
+
+
+def _not_ratifiable(setup: Setup, record: RoundRecord) -> str:
+    earlier = setup.round_names.get(record.seats.ratifies, record.seats.ratifies)
+    if record.seats.ratifies in record.before.agreed_texts:
+        return f"{earlier} did not agree it, so there was nothing to ratify"
+    return f"{earlier} had not met, so there was nothing to ratify"
 
 
 def _why_not(cast, blocs, votes, present, state, k: int) -> str:

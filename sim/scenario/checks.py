@@ -88,6 +88,7 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
                 elif roles[ident] == "observer":
                     report(path, f"expected a signatory who is not an observer; found {ident!r}")
 
+    _ratification_checks(scenario, report)
     for s, shock in enumerate(scenario.shocks):
         for e, effect in enumerate(shock.effects):
             _known(effect.actor, actors, "actor", ("shocks", s, "effects", e, "actor"), report)
@@ -96,6 +97,30 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
                     path = ("shocks", s, "effects", e, field, key)
                     _known(key, issues, "issue", path, report)
     return problems
+
+
+def _ratification_checks(scenario: Scenario, report) -> None:
+    """A round ratifies an earlier round of the schedule, and only issues on that round's agenda
+    (an issue it never negotiated has no text to ratify)."""
+    earlier: dict[str, object] = {}
+    ids = _Ids(r.id for r in scenario.schedule)
+    for r, round_ in enumerate(scenario.schedule):
+        target = round_.ratifies
+        path = ("schedule", r, "ratifies")
+        if target is not None and target not in earlier:
+            if target in ids:
+                report(path, f"expected a round earlier in the schedule; found {target!r}")
+            else:
+                _known(target, ids, "round", path, report)
+        elif target is not None:
+            missing = [j for j in round_.agenda if j not in earlier[target].agenda]
+            if missing:
+                report(
+                    ("schedule", r, "agenda"),
+                    f"expected only issues on the agenda of {target!r}, which this round "
+                    f"ratifies; found {', '.join(missing)}",
+                )
+        earlier[round_.id] = round_
 
 
 def _red_line_checks(actor, a: int, issues: list[str], report) -> None:

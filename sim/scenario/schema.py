@@ -365,6 +365,11 @@ class Round(Frozen):
         description="Nothing is agreed until everything is: the agenda is accepted whole or not.",
     )
     deadline: Deadline | None = None
+    ratifies: Identifier | None = Field(
+        default=None,
+        description="The id of an earlier round whose text this one signs or votes on: no new "
+        "text is drafted, and only what that round agreed can be ratified.",
+    )
     description: str = ""
     sources: list[Text] = Field(default_factory=list)
 

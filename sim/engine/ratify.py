@@ -1,0 +1,47 @@
+"""Rounds that ratify: a signing or a vote on a text agreed at an earlier round.
+
+A ratification (``ratifies: <round id>``) drafts nothing: the text put to the vote is the final
+text of the round it ratifies, on this round's agenda, and a clause can be ratified only if that
+round agreed it,
+
+    x_j = X_j^(r),    agreed_j = [every unit accepts x_j] and [round r agreed j]
+
+So a plebiscite can reject what the table agreed, but cannot agree what the table did not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..runlog import RoundOutcome
+from .cast import Cast
+from .seats import Seats
+from .state import AgreedText, State
+
+
+def put_to_vote(state: State, seats: Seats) -> np.ndarray | None:
+    """The agenda's text of the ratified round, or None (not a ratification, or the ratified
+    round has not met yet: then the rule drafts, and nothing can be ratified)."""
+    earlier = state.agreed_texts.get(seats.ratifies) if seats.ratifies else None
+    return None if earlier is None else earlier.text[seats.agenda].copy()
+
+
+def on_offer(state: State, seats: Seats) -> np.ndarray | None:
+    """Per agenda clause, whether it may be agreed here (None: no restriction)."""
+    if not seats.ratifies:
+        return None
+    earlier = state.agreed_texts.get(seats.ratifies)
+    if earlier is None:
+        return np.zeros(seats.agenda.size, dtype=bool)
+    return earlier.agreed[seats.agenda]
+
+
+def keep_for_ratification(state: State, cast: Cast, outcome: RoundOutcome) -> State:
+    """The state with the round's final text kept, for the later round that ratifies it."""
+    text = np.full(cast.n_issues, np.nan)
+    agreed = np.zeros(cast.n_issues, dtype=bool)
+    columns = cast.issue_indices(outcome.agenda)
+    text[columns] = outcome.text
+    agreed[columns] = outcome.agreed
+    texts = {**state.agreed_texts, outcome.round_id: AgreedText(text, agreed)}
+    return state.replace(agreed_texts=texts)
