@@ -80,13 +80,13 @@ def scalar_risk(own: float, other: float, walk_away: float) -> float:
 class Lens:
     """Through whose eyes the two sides value texts: each side's own and, when its patron is at
     the table, its patron's (``worth``). The rows are gathered once per bargain, so that every
-    offer weighed is one pass of array arithmetic over all the eyes at once."""
+    block of offers weighed is one pass of array arithmetic over all the eyes at once."""
 
     positions: np.ndarray  # (eyes, agenda issues)
     salience: np.ndarray
     rows: dict[int, tuple[int, ...]]  # side -> its own row, then its patron's if at the table
     share: float  # model.patron_pull
-    walk_away: np.ndarray  # (actors,): the table's reservation values
+    walk_away: tuple[float, ...]  # (actors,): the table's reservation values
 
     @classmethod
     def of(cls, table: Table, sides: tuple[int, ...]) -> Lens:
@@ -98,7 +98,8 @@ class Lens:
             rows[side] = tuple(range(len(eyes), len(eyes) + len(mine)))
             eyes += mine
         share = table.params.patron_pull
-        return cls(table.positions[eyes], table.salience[eyes], rows, share, table.reservation)
+        walk_away = tuple(table.reservation.tolist())
+        return cls(table.positions[eyes], table.salience[eyes], rows, share, walk_away)
 
     def own_worths(self, texts: np.ndarray) -> np.ndarray:
         """The mean clause worth of each text (columns) to each eye (rows), by its own lights."""
@@ -120,41 +121,25 @@ class Lens:
             return own_worths[rows[0]]
         return (1.0 - self.share) * own_worths[rows[0]] + self.share * own_worths[rows[1]]
 
+    def at(self, column: list[float], side: int) -> float:
+        """``worth`` of one text from its own worth to each eye (plain numbers), the same
+        arithmetic without numpy's cost per call."""
+        rows = self.rows[side]
+        if len(rows) == 1:
+            return column[rows[0]]
+        return (1.0 - self.share) * column[rows[0]] + self.share * column[rows[1]]
+
     def values(self, offers: dict[int, np.ndarray]) -> dict[tuple[int, int], float]:
         """``(who, whose)`` -> what ``whose``'s offer is worth to side ``who``, for each side
         of the lens and each offer of ``offers``."""
-        return self._values(self.own_worths(np.stack(list(offers.values()))), tuple(offers))
+        columns = self.own_worths(np.stack(list(offers.values()))).T.tolist()
+        return self.valued(dict(zip(offers, columns, strict=True)))
 
-    def _values(self, own_worths: np.ndarray, whose: tuple[int, ...]) -> dict:
-        """``values`` from the own worths of the offers of ``whose`` (the first columns)."""
-        worths = {who: self.worth(own_worths, who).tolist() for who in self.rows}
-        return {(who, k): worths[who][n] for who in self.rows for n, k in enumerate(whose)}
-
-    def weigh(self, offers: dict[int, np.ndarray], head: np.ndarray) -> tuple[dict, dict]:
-        """``values`` of the two sides' offers, and each side's first concessions toward the
-        other's offer (sizes ``head``) with their own worths, in one pass: a side that must
-        concede usually finds its move among these (``_concede``). A lone side (both
-        principals one actor, on a table of equals) has no one to concede to."""
-        if len(offers) < 2:
-            return self.values(offers), {}
-        a, b = offers
-        moves = {
-            i: offers[i][None, :] + head[:, None] * (offers[k] - offers[i])[None, :]
-            for i, k in ((a, b), (b, a))
+    def valued(self, columns: dict[int, list[float]]) -> dict[tuple[int, int], float]:
+        """``values`` from each offer's own worth to each eye (``whose`` -> its column)."""
+        return {
+            (who, k): self.at(column, who) for who in self.rows for k, column in columns.items()
         }
-        own = self.own_worths(
-            np.concatenate([offers[a][None, :], offers[b][None, :], *moves.values()])
-        )
-        n = len(head)
-        firsts = {a: (moves[a], own[:, 2 : 2 + n]), b: (moves[b], own[:, 2 + n :])}
-        return self._values(own[:, :2], (a, b)), firsts
-
-
-def head(table: Table) -> np.ndarray:
-    """The first block of concession sizes a lone conceder tries (``_concede``)."""
-    mc = table.params.alternating_offers.min_concession
-    start, stop = BLOCKS[0]
-    return _sizes(min(mc, 1.0), 1.0)[start:stop]
 
 
 @functools.lru_cache(maxsize=64)  # a sweep over min_concession must not grow it unbounded
@@ -166,21 +151,53 @@ def _sizes(smallest: float, limit: float) -> np.ndarray:
 
 
 def _scan(lens: Lens, pair: tuple[int, int], own_worths: np.ndarray, values: tuple):
-    """The block loop of ``_concede`` in plain floats, stopping at the first size large enough
-    (the first block usually holds it within a few sizes): that size's row, and the last row
-    the conceder can bear. The same arithmetic as the array form, element by element."""
+    """The first block of sizes in plain floats, stopping at the first size large enough (the
+    first block usually holds it): that size's column, and the last column the conceder can
+    bear. The same arithmetic as ``_sweep``, element by element (``scalar_risk`` written out:
+    this loop is the bargain's innermost)."""
     (who, rival), (mine_of_other, theirs_of_own) = pair, values
-    r_who, r_rival = float(lens.walk_away[who]), float(lens.walk_away[rival])
-    mine, theirs = lens.worth(own_worths, who).tolist(), lens.worth(own_worths, rival).tolist()
-    last = None
-    for n, bearable in enumerate((own_worths[lens.rows[who][0]] >= r_who - EPS).tolist()):
-        if not bearable:
+    r_who, r_rival = lens.walk_away[who], lens.walk_away[rival]
+    rows = own_worths.tolist()
+    mine, theirs = _worths(lens, rows, who), _worths(lens, rows, rival)
+    last, bar = None, r_who - EPS
+    for n, worth in enumerate(rows[lens.rows[who][0]]):
+        if not worth >= bar:  # below its walk-away value by its own lights
             continue
-        last = n
-        ours = scalar_risk(mine[n], mine_of_other, r_who)
-        if ours > scalar_risk(theirs_of_own, theirs[n], r_rival) + EPS:
+        last, ours, other = n, mine[n], theirs[n]
+        if mine_of_other <= r_who or ours <= r_who:
+            our_risk = 1.0
+        else:
+            our_risk = (ours - mine_of_other) / (ours - r_who)
+        if other <= r_rival or theirs_of_own <= r_rival:
+            their_risk = 1.0
+        else:
+            their_risk = (theirs_of_own - other) / (theirs_of_own - r_rival)
+        if our_risk > their_risk + EPS:
             return n, last
     return None, last
+
+
+def _worths(lens: Lens, rows: list[list[float]], side: int) -> list[float]:
+    """``Lens.worth`` on plain numbers (rows of own worths by eye)."""
+    eyes = lens.rows[side]
+    if len(eyes) == 1:
+        return rows[eyes[0]]
+    share = lens.share
+    return [
+        (1.0 - share) * x + share * y for x, y in zip(rows[eyes[0]], rows[eyes[1]], strict=True)
+    ]
+
+
+def _sweep(lens: Lens, pair: tuple[int, int], own_worths: np.ndarray, values: tuple):
+    """``_scan`` as array arithmetic, for the larger blocks of sizes."""
+    (who, rival), (mine_of_other, theirs_of_own) = pair, values
+    r_who, r_rival = lens.walk_away[who], lens.walk_away[rival]
+    allowed = own_worths[lens.rows[who][0]] >= r_who - EPS  # by its own lights
+    risk_who = risk(lens.worth(own_worths, who), mine_of_other, r_who)
+    risk_rival = risk(theirs_of_own, lens.worth(own_worths, rival), r_rival)
+    enough = allowed & (risk_who > risk_rival + EPS)
+    found = int(np.argmax(enough)) if enough.any() else None
+    return found, int(np.flatnonzero(allowed)[-1]) if allowed.any() else None
 
 
 def concession(
@@ -193,43 +210,66 @@ def concession(
     without going below its walk-away value.
     """
     lens = Lens.of(table, (who, rival))
-    return _concede(table, lens, (who, rival), (own, other), limit, lens.values({rival: other}))
+    moved = _concede(table, lens, (who, rival), (own, other), limit, lens.values({rival: other}))
+    return None if moved is None else moved[0]
 
 
-def _concede(table, lens, pair, offers, limit, values, first=None):
+def _concede(table, lens, pair, offers, limit, values):
     """``concession`` with the sides' eyes gathered and what the rival's offer is worth to each
-    side (``values``, as ``Lens.values``) known. The sizes are tried a few at a time, smallest
+    side (``values``, as ``Lens.values``) known; the new offer comes with its own worth to each
+    eye (a list), which the next turn reads. The sizes are tried a few at a time, smallest
     first, and the trying stops at the first block holding one large enough: the rival's risk
-    rarely needs more than a few of the smallest. ``first``: the first block, already weighed
-    (``Lens.weigh``, with the sizes of ``head``), scanned in plain floats (``_scan``)."""
+    rarely needs more than a few of the smallest, which ``_scan`` tries in plain floats."""
     (who, rival), (own, other) = pair, offers
     sizes = _sizes(min(table.params.alternating_offers.min_concession, limit), limit)
-    r_who, r_rival = table.reservation[who], table.reservation[rival]
-    mine_of_other, theirs_of_own = values[who, rival], values[rival, rival]
+    gap = (other - own)[None, :]
+    odds = (values[who, rival], values[rival, rival])
     last = None
     for start, stop in BLOCKS:
         if start >= len(sizes):
             break
-        if start == 0 and first is not None:
-            candidates, own_worths = first
-            found, last = _scan(lens, pair, own_worths, (mine_of_other, theirs_of_own))
-            if found is not None:
-                return candidates[found]
-            last = None if last is None else candidates[last]
-            continue
-        candidates = own[None, :] + sizes[start:stop, None] * (other - own)[None, :]
+        candidates = own[None, :] + sizes[start:stop, None] * gap
         own_worths = lens.own_worths(candidates)
-        allowed = own_worths[lens.rows[who][0]] >= r_who - EPS  # by its own lights
-        risk_who = risk(lens.worth(own_worths, who), mine_of_other, r_who)
-        risk_rival = risk(theirs_of_own, lens.worth(own_worths, rival), r_rival)
-        enough = allowed & (risk_who > risk_rival + EPS)
-        if enough.any():
-            return candidates[int(np.argmax(enough))]
-        if allowed.any():
-            last = candidates[int(np.flatnonzero(allowed)[-1])]
-    if last is not None:  # cannot make the rival concede: go as far as it can bear
-        return last if not np.allclose(last, own) else None
-    return None
+        found, bearable = (_scan if start == 0 else _sweep)(lens, pair, own_worths, odds)
+        if found is not None:
+            return candidates[found], own_worths[:, found].tolist()
+        if bearable is not None:
+            last = candidates[bearable], own_worths[:, bearable]
+    if last is None or np.allclose(last[0], own):  # cannot make the rival concede:
+        return None  # go as far as it can bear, if that is anywhere
+    return last[0], last[1].tolist()
+
+
+class _Talks:
+    """One bargain's running state: each side's offer as an array, as plain numbers (for the
+    steps and the test of closeness) and with its own worth to every eye of the lens, so that
+    the offer a turn leaves unchanged is not valued again."""
+
+    def __init__(self, table: Table, pair: tuple[int, int]) -> None:
+        self.table, self.lens = table, Lens.of(table, pair)
+        a, b = pair
+        self.offers = {a: table.positions[a].copy(), b: table.positions[b].copy()}
+        openings = np.stack(list(self.offers.values()))
+        self.clauses = {
+            k: tuple(row) for k, row in zip(self.offers, openings.tolist(), strict=True)
+        }
+        columns = self.lens.own_worths(openings).T.tolist()
+        self.columns = dict(zip(self.offers, columns, strict=True))
+
+    def values(self) -> dict[tuple[int, int], float]:
+        """As ``Lens.values`` of the two offers, from the worths kept."""
+        return self.lens.valued(self.columns)
+
+    def move(self, side: int, offer: np.ndarray, column: list[float]) -> None:
+        """``side`` now offers ``offer``, worth ``column`` to the eyes of the lens."""
+        self.offers[side], self.clauses[side] = offer, tuple(offer.tolist())
+        self.columns[side] = column
+
+    def close(self, a: int, b: int) -> bool:
+        """Offers within half a scale point of each other on every issue."""
+        return all(
+            abs(x - y) < CLOSE for x, y in zip(self.clauses[a], self.clauses[b], strict=True)
+        )
 
 
 class AlternatingOffers(Protocol):
@@ -255,93 +295,71 @@ class AlternatingOffers(Protocol):
         return self.memo.bargain(table, self._bargain)
 
     def _bargain(self, table: Table) -> Bargain:
-        """The bargain itself. Over 40 lines because it reads best as one story: the opening,
-        the turns and the two endings (settled, deadlocked), each told as a step."""
+        """The bargain itself: the opening, the turns and the two endings (settled,
+        deadlocked), each recorded as a step with its numbers (``sim.narrator.bargains`` tells
+        them in words)."""
         pair = principals(table)
         if pair is None:
             text = compromise_text(table)
-            words = f"With fewer than two parties at the table, {table.describe(text)} stood."
-            return Bargain(text, (Step("proposed", words),))
+            return Bargain(text, (Step("proposed", numbers=("alone", _clauses(text))),))
         a, b = pair
-        lens, sizes = Lens.of(table, pair), head(table)
-        offers = {a: table.positions[a].copy(), b: table.positions[b].copy()}
-        steps = [
-            Step(
-                "offered",
-                f"{table.name(a)} and {table.name(b)} opened with their own positions: "
-                f"{table.describe(offers[a])} against {table.describe(offers[b])}.",
-            )
-        ]
-        for _ in range(table.params.alternating_offers.max_offers):
-            values, firsts = lens.weigh(offers, sizes)
-            settled = self._settled(table, a, b, offers, values)
+        talks = _Talks(table, pair)
+        steps = [Step("offered", numbers=("opened", a, b, talks.clauses[a], talks.clauses[b]))]
+        turns = table.params.alternating_offers.max_offers
+        ending: tuple = ("out_of_turns", turns)
+        for _ in range(turns):
+            values = talks.values()
+            settled = self._settled(talks, a, b, values)
             if settled is not None:
-                steps.append(Step("settled", settled[1]))
-                return Bargain(settled[0], tuple(steps))
-            risks, moved = self._concessions(table, lens, offers, values, firsts)
+                return Bargain(settled[0], (*steps, settled[1]))
+            risks, moved = self._concessions(talks, a, b, values)
             if not moved:
-                ending = "the side whose turn it was to concede could not without walking away"
+                ending = ("stuck",)
                 break
-            for i, new in moved.items():
+            for i, (offer, column) in moved.items():
                 k = b if i == a else a
-                offers[i] = new
-                steps.append(
-                    Step(
-                        "conceded",
-                        f"{table.name(i)} conceded (its risk {risks[i]:.2f}, "
-                        f"{table.name(k)}'s {risks[k]:.2f}): {table.describe(new)}.",
-                        actor=i,
-                    )
-                )
-        else:
-            turns = table.params.alternating_offers.max_offers
-            ending = f"after {turns} rounds of offers the sides had not met"
-        text = (offers[a] + offers[b]) / 2.0
-        words = (
-            f"Deadlock: {ending}; the conveners tabled the midpoint of the last offers: "
-            f"{table.describe(text)}."
-        )
-        steps.append(Step("deadlocked", words))
+                talks.move(i, offer, column)
+                told = ("conceded", i, k, risks[i], risks[k], talks.clauses[i])
+                steps.append(Step("conceded", actor=i, numbers=told))
+        text = (talks.offers[a] + talks.offers[b]) / 2.0
+        steps.append(Step("deadlocked", numbers=(*ending, _clauses(text))))
         return Bargain(text, tuple(steps))
 
     @staticmethod
-    def _concessions(
-        table: Table, lens: Lens, offers: dict, values: dict, firsts: dict
-    ) -> tuple[dict, dict]:
-        """Zeuthen's turn: each side's risk, and the new offer of each side whose turn it is to
-        concede (the side with the smaller risk, or both when the risks are equal; then each
-        moves at most half the gap, and the first concessions weighed in ``firsts``, for a
-        lone conceder, do not apply)."""
-        (a, b) = offers
-        turns = ((a, b), (b, a))
-        walk_away = table.reservation.tolist()
+    def _concessions(talks: _Talks, a: int, b: int, values: dict) -> tuple[dict, dict]:
+        """Zeuthen's turn: each side's risk, and the new offer (with its worths: ``_concede``)
+        of each side whose turn it is to concede: the side with the smaller risk, or both when
+        the risks are equal; then each moves at most half the gap."""
+        turns, walk_away, offers = ((a, b), (b, a)), talks.lens.walk_away, talks.offers
         risks = {i: scalar_risk(values[i, i], values[i, k], walk_away[i]) for i, k in turns}
         conceding = [i for i, k in turns if risks[i] <= risks[k] + EPS]
-        moved = {}
         limit = 0.5 if len(conceding) == 2 else 1.0
+        moved = {}
         for i in conceding:
             k = b if i == a else a
-            first = firsts[i] if limit == 1.0 else None
-            new = _concede(table, lens, (i, k), (offers[i], offers[k]), limit, values, first)
+            new = _concede(talks.table, talks.lens, (i, k), (offers[i], offers[k]), limit, values)
             if new is not None:
                 moved[i] = new
         return risks, moved
 
     @staticmethod
-    def _settled(
-        table: Table, a: int, b: int, offers: dict, values: dict
-    ) -> tuple[np.ndarray, str] | None:
+    def _settled(talks: _Talks, a: int, b: int, values: dict) -> tuple[np.ndarray, Step] | None:
         """An offer the other side values at least as much as its own ends the talks.
 
         So do offers within half a scale point of each other on every issue: they meet in the
         middle (the minimal concessions would otherwise close the last gap only in the limit).
         """
         takers = [k for i, k in ((a, b), (b, a)) if values[k, i] >= values[k, k] - EPS]
-        if len(takers) == 2 or np.all(np.abs(offers[a] - offers[b]) < CLOSE):
-            text = (offers[a] + offers[b]) / 2.0  # either would take the other's: no favourite
-            return text, f"The offers met: {table.describe(text)}."
+        if len(takers) == 2 or talks.close(a, b):
+            text = (talks.offers[a] + talks.offers[b]) / 2.0  # either would take the other's
+            return text, Step("settled", numbers=("met", _clauses(text)))
         if takers:
             k = takers[0]
             i = b if k == a else a
-            return offers[i], f"{table.name(k)} took the offer: {table.describe(offers[i])}."
+            return talks.offers[i], Step("settled", numbers=("took", k, talks.clauses[i]))
         return None
+
+
+def _clauses(text: np.ndarray) -> tuple[float, ...]:
+    """A text as plain numbers, for a step's record (``Step.numbers``)."""
+    return tuple(np.asarray(text, dtype=float).tolist())
