@@ -26,7 +26,14 @@ import yaml
 from flat_params import model_params
 
 from sim.protocols import Bargain, Table
-from sim.protocols.alternating_offers import AlternatingOffers, concession, principals, risk
+from sim.protocols.alternating_offers import (
+    AlternatingOffers,
+    Lens,
+    _close_to,
+    concession,
+    principals,
+    risk,
+)
 from sim.protocols.compromise import Compromise, compromise_text
 from sim.protocols.expected_utility import (
     ExpectedUtility,
@@ -664,3 +671,22 @@ def test_an_observer_patron_does_not_sway_its_client():
     table = make_table([[0.0], [100.0], [0.0]], np.ones((3, 1)), [1.0, 1.0, 1.0], patron_pull=0.5)
     table = replace(table, patron=np.array([-1, 2, -1]), drafting=np.array([True, True, False]))
     assert AlternatingOffers().negotiate(table).text[0] == pytest.approx(50.0, abs=ZEUTHEN_TOL)
+
+
+@pytest.mark.parametrize("issues", range(1, 11))
+def test_the_offers_worths_are_numpys_mean_bit_for_bit(issues):
+    """Alternating offers values its candidate offers issue by issue (below 8 issues), for
+    speed; each worth must equal the rule's definition as numpy computes it, 1 - the mean over
+    issues of s |x - p| / 100, bit for bit: the runs' outputs rest on it."""
+    rng = np.random.default_rng(issues)
+    for eyes, texts in ((1, 1), (2, 16), (3, 885), (4, 2)):
+        positions, salience = rng.uniform(0, 100, (eyes, issues)), rng.random((eyes, issues))
+        lens = Lens(positions, salience, {0: (0,)}, 0.05, (0.0,))
+        candidates = rng.uniform(0, 100, (texts, issues))
+        terms = salience[:, None, :] * np.abs(candidates[None, :, :] - positions[:, None, :])
+        plain = 1.0 - np.add.reduce(terms, axis=2) / issues / 100.0
+        assert lens.own_worths(candidates).tobytes() == plain.tobytes()
+        by_issue = np.ascontiguousarray(candidates.T)
+        assert lens.clause_worths(by_issue).tobytes() == plain.tobytes()
+        near = candidates[0] + rng.choice([0.0, 1e-9, 1e-6, 1e-3], issues)
+        assert _close_to(near, candidates[0]) == np.allclose(near, candidates[0])

@@ -27,7 +27,7 @@ patrons: a side whose patron is at the table values each offer partly as its pat
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,7 +39,7 @@ from .memo import Memo
 GRID = np.linspace(0.0, 1.0, 1001)[1:]  # concession sizes tried: 0.1% of the gap and up
 EPS = 1e-12
 CLOSE = 0.5  # scale points: offers this close on every issue meet in the middle
-BLOCKS = ((0, 16), (16, 128), (128, None))  # the concession sizes tried together, in turn
+BLOCKS = ((0, 16), (16, None))  # the concession sizes tried together, in turn
 
 
 def principals(table: Table) -> tuple[int, int] | None:
@@ -87,6 +87,11 @@ class Lens:
     rows: dict[int, tuple[int, ...]]  # side -> its own row, then its patron's if at the table
     share: float  # model.patron_pull
     walk_away: tuple[float, ...]  # (actors,): the table's reservation values
+    by_issue: tuple = field(init=False, repr=False)  # positions, salience: (issues, eyes, 1)
+
+    def __post_init__(self) -> None:
+        by_issue = (self.positions.T[:, :, None].copy(), self.salience.T[:, :, None].copy())
+        object.__setattr__(self, "by_issue", by_issue)
 
     @classmethod
     def of(cls, table: Table, sides: tuple[int, ...]) -> Lens:
@@ -103,11 +108,27 @@ class Lens:
 
     def own_worths(self, texts: np.ndarray) -> np.ndarray:
         """The mean clause worth of each text (columns) to each eye (rows), by its own lights."""
-        gaps = np.abs(texts[None, :, :] - self.positions[:, None, :])
-        # The mean as numpy's ``mean`` takes it (the sum, then the division by the count),
-        # without its cost per call in Python.
-        total = np.add.reduce(self.salience[:, None, :] * gaps, axis=2)
-        return 1.0 - total / texts.shape[1] / 100.0
+        return self.clause_worths(texts.T)
+
+    def clause_worths(self, clauses: np.ndarray) -> np.ndarray:
+        """``own_worths`` of the texts given clause by clause (issues x texts, the transpose).
+
+        The mean as numpy's ``mean`` takes it (the sum, then the division by the count), without
+        its cost per call in Python. On fewer than 8 issues the sum runs issue by issue over
+        arrays of eyes x texts, adding left to right as numpy's ``add.reduce`` adds fewer than 8
+        terms (bit for bit: tests/test_protocols.py), without its slow pass per text."""
+        issues = clauses.shape[0]
+        if issues >= 8:  # numpy sums 8 or more terms pairwise: its own reduction, as it was
+            texts = np.ascontiguousarray(clauses.T)
+            gaps = np.abs(texts[None, :, :] - self.positions[:, None, :])
+            total = np.add.reduce(self.salience[:, None, :] * gaps, axis=2)
+        else:
+            positions, salience = self.by_issue
+            terms = clauses[:, None, :] - positions  # (issues, eyes, texts)
+            np.abs(terms, out=terms)
+            terms *= salience
+            total = np.add.reduce(terms, axis=0)  # left to right: one pass per issue
+        return 1.0 - total / issues / 100.0
 
     def worth(self, own_worths: np.ndarray, side: int) -> np.ndarray:
         """What each text is worth to ``side`` as it bargains, from ``own_worths``.
@@ -143,11 +164,17 @@ class Lens:
 
 
 @functools.lru_cache(maxsize=64)  # a sweep over min_concession must not grow it unbounded
-def _sizes(smallest: float, limit: float) -> np.ndarray:
-    """The concession sizes tried between ``smallest`` and ``limit`` (shares of the gap)."""
+def _blocks(smallest: float, limit: float) -> tuple[np.ndarray, ...]:
+    """The concession sizes tried between ``smallest`` and ``limit`` (shares of the gap), block
+    by block (``BLOCKS``), each a row (1 x sizes)."""
     sizes = GRID[(smallest - EPS <= GRID) & (limit + EPS >= GRID)]
     sizes.flags.writeable = False
-    return sizes
+    return tuple(sizes[None, start:stop] for start, stop in BLOCKS if start < len(sizes))
+
+
+def blocks(table: Table, limit: float) -> tuple[np.ndarray, ...]:
+    """``_blocks`` for a concession of at most ``limit`` at ``table``."""
+    return _blocks(min(table.params.alternating_offers.min_concession, limit), limit)
 
 
 def _scan(lens: Lens, pair: tuple[int, int], own_worths: np.ndarray, values: tuple):
@@ -210,34 +237,38 @@ def concession(
     without going below its walk-away value.
     """
     lens = Lens.of(table, (who, rival))
-    moved = _concede(table, lens, (who, rival), (own, other), limit, lens.values({rival: other}))
+    values = lens.values({rival: other})
+    moved = _concede(lens, (who, rival), (own, other), blocks(table, limit), values)
     return None if moved is None else moved[0]
 
 
-def _concede(table, lens, pair, offers, limit, values):
-    """``concession`` with the sides' eyes gathered and what the rival's offer is worth to each
-    side (``values``, as ``Lens.values``) known; the new offer comes with its own worth to each
-    eye (a list), which the next turn reads. The sizes are tried a few at a time, smallest
-    first, and the trying stops at the first block holding one large enough: the rival's risk
-    rarely needs more than a few of the smallest, which ``_scan`` tries in plain floats."""
+def _concede(lens, pair, offers, sizes, values):
+    """``concession`` with the sides' eyes gathered, the sizes to try in blocks (``blocks``)
+    and what the rival's offer is worth to each side (``values``, as ``Lens.values``) known;
+    the new offer comes with its own worth to each eye (a list), which the next turns read.
+    The trying stops at the first block holding a size large enough: the rival's risk rarely
+    needs more than a few of the smallest, which ``_scan`` tries in plain floats."""
     (who, rival), (own, other) = pair, offers
-    sizes = _sizes(min(table.params.alternating_offers.min_concession, limit), limit)
-    gap = (other - own)[None, :]
+    own_clauses, gap = own[:, None], (other - own)[:, None]
     odds = (values[who, rival], values[rival, rival])
     last = None
-    for start, stop in BLOCKS:
-        if start >= len(sizes):
-            break
-        candidates = own[None, :] + sizes[start:stop, None] * gap
-        own_worths = lens.own_worths(candidates)
-        found, bearable = (_scan if start == 0 else _sweep)(lens, pair, own_worths, odds)
+    for n, block in enumerate(sizes):
+        clauses = own_clauses + gap * block  # the candidates, as columns
+        own_worths = lens.clause_worths(clauses)
+        found, bearable = (_scan if n == 0 else _sweep)(lens, pair, own_worths, odds)
         if found is not None:
-            return candidates[found], own_worths[:, found].tolist()
+            return clauses[:, found].copy(), own_worths[:, found].tolist()
         if bearable is not None:
-            last = candidates[bearable], own_worths[:, bearable]
-    if last is None or np.allclose(last[0], own):  # cannot make the rival concede:
+            last = clauses[:, bearable].copy(), own_worths[:, bearable]
+    if last is None or _close_to(last[0], own):  # cannot make the rival concede:
         return None  # go as far as it can bear, if that is anywhere
     return last[0], last[1].tolist()
+
+
+def _close_to(text: np.ndarray, other: np.ndarray) -> bool:
+    """``np.allclose(text, other)`` for finite texts, in plain floats (the same arithmetic)."""
+    pairs = zip(text.tolist(), other.tolist(), strict=True)
+    return all(abs(x - y) <= 1e-08 + 1e-05 * abs(y) for x, y in pairs)
 
 
 class _Talks:
@@ -254,16 +285,14 @@ class _Talks:
             k: tuple(row) for k, row in zip(self.offers, openings.tolist(), strict=True)
         }
         columns = self.lens.own_worths(openings).T.tolist()
-        self.columns = dict(zip(self.offers, columns, strict=True))
-
-    def values(self) -> dict[tuple[int, int], float]:
-        """As ``Lens.values`` of the two offers, from the worths kept."""
-        return self.lens.valued(self.columns)
+        # (who, whose) -> whose offer's worth to side who, kept up to date as offers move
+        self.values = self.lens.valued(dict(zip(self.offers, columns, strict=True)))
 
     def move(self, side: int, offer: np.ndarray, column: list[float]) -> None:
         """``side`` now offers ``offer``, worth ``column`` to the eyes of the lens."""
         self.offers[side], self.clauses[side] = offer, tuple(offer.tolist())
-        self.columns[side] = column
+        for who in self.lens.rows:
+            self.values[who, side] = self.lens.at(column, who)
 
     def close(self, a: int, b: int) -> bool:
         """Offers within half a scale point of each other on every issue."""
@@ -308,7 +337,7 @@ class AlternatingOffers(Protocol):
         turns = table.params.alternating_offers.max_offers
         ending: tuple = ("out_of_turns", turns)
         for _ in range(turns):
-            values = talks.values()
+            values = talks.values
             settled = self._settled(talks, a, b, values)
             if settled is not None:
                 return Bargain(settled[0], (*steps, settled[1]))
@@ -333,11 +362,11 @@ class AlternatingOffers(Protocol):
         turns, walk_away, offers = ((a, b), (b, a)), talks.lens.walk_away, talks.offers
         risks = {i: scalar_risk(values[i, i], values[i, k], walk_away[i]) for i, k in turns}
         conceding = [i for i, k in turns if risks[i] <= risks[k] + EPS]
-        limit = 0.5 if len(conceding) == 2 else 1.0
+        sizes = blocks(talks.table, 0.5 if len(conceding) == 2 else 1.0)
         moved = {}
         for i in conceding:
             k = b if i == a else a
-            new = _concede(talks.table, talks.lens, (i, k), (offers[i], offers[k]), limit, values)
+            new = _concede(talks.lens, (i, k), (offers[i], offers[k]), sizes, values)
             if new is not None:
                 moved[i] = new
         return risks, moved
