@@ -50,12 +50,22 @@ def principals(table: Table) -> tuple[int, int] | None:
     if parties.size < 2:
         return None
     positions = table.positions[parties]
-    distance = np.abs(positions[:, None, :] - positions[None, :, :]).mean(axis=2)
+    gaps = np.abs(positions[:, None, :] - positions[None, :, :])
+    distance = np.add.reduce(gaps, axis=2) / gaps.shape[2]  # numpy's mean, without its cost
     weight = table.capability[parties]
     # The distance alone breaks ties among capability-less parties; the first pair wins ties.
-    score = np.triu(weight[:, None] * weight[None, :] * distance + 1e-9 * distance, k=1)
-    i, k = np.unravel_index(int(np.argmax(score)), score.shape)
+    score = weight[:, None] * weight[None, :] * distance + 1e-9 * distance
+    score = np.where(_not_above_diagonal(parties.size), 0.0, score)  # np.triu(score, k=1)
+    i, k = divmod(int(np.argmax(score)), parties.size)
     return int(parties[i]), int(parties[k])
+
+
+@functools.lru_cache(maxsize=64)
+def _not_above_diagonal(n: int) -> np.ndarray:
+    """The mask ``np.triu(score, k=1)`` clears: the diagonal and below (n x n)."""
+    mask = np.tri(n, n, 0, dtype=bool)
+    mask.flags.writeable = False
+    return mask
 
 
 def risk(own, other, walk_away):
