@@ -152,6 +152,14 @@ class Lens:
             return own_worths[rows[0]]
         return (1.0 - self.share) * own_worths[rows[0]] + self.share * own_worths[rows[1]]
 
+    def key(self, pair: tuple[int, int]) -> tuple:
+        """Every number a bargain between ``pair`` reads through this lens (with the rule's
+        parameters): two tables with equal keys strike the same bargain."""
+        a, b = pair
+        arrays = (self.positions.shape, self.positions.tobytes(), self.salience.tobytes())
+        walk_away = (self.walk_away[a], self.walk_away[b])
+        return pair, arrays, tuple(self.rows.items()), self.share, walk_away
+
     def at(self, column: list[float], side: int) -> float:
         """``worth`` of one text from its own worth to each eye (plain numbers), the same
         arithmetic without numpy's cost per call."""
@@ -286,10 +294,11 @@ class _Talks:
     steps and the test of closeness) and with its own worth to every eye of the lens, so that
     the offer a turn leaves unchanged is not valued again."""
 
-    def __init__(self, table: Table, pair: tuple[int, int]) -> None:
-        self.table, self.lens = table, Lens.of(table, pair)
+    def __init__(self, table: Table, pair: tuple[int, int], lens: Lens) -> None:
+        self.table, self.lens = table, lens
         a, b = pair
-        self.offers = {a: table.positions[a].copy(), b: table.positions[b].copy()}
+        own = lens.positions[[lens.rows[a][0], lens.rows[b][0]]]  # each side's own position
+        self.offers = {a: own[0].copy(), b: own[1].copy()}
         openings = np.stack(list(self.offers.values()))
         self.clauses = {
             k: tuple(row) for k, row in zip(self.offers, openings.tolist(), strict=True)
@@ -327,6 +336,7 @@ class AlternatingOffers(Protocol):
 
     def __init__(self) -> None:
         self.memo = Memo()  # the forecasts and the talks of a round often see one table
+        self.sides_memo = Memo()  # ... or tables alike but for those who do not bargain
 
     def negotiate(self, table: Table) -> Bargain:
         """Opening offers, then Zeuthen's turns until one side's offer suits the other or the
@@ -336,13 +346,21 @@ class AlternatingOffers(Protocol):
     def _bargain(self, table: Table) -> Bargain:
         """The bargain itself: the opening, the turns and the two endings (settled,
         deadlocked), each recorded as a step with its numbers (``sim.narrator.bargains`` tells
-        them in words)."""
+        them in words), played once per distinct lens (``Lens.key``)."""
         pair = principals(table)
         if pair is None:
             text = compromise_text(table)
             return Bargain(text, (Step("proposed", numbers=("alone", _clauses(text))),))
+        lens = Lens.of(table, pair)
+        # Tables that differ away from the two sides and their patrons strike the same bargain
+        # (an invitee who stayed away): it reads only the numbers of the lens and the params.
+        talk = functools.partial(self._talk, table, pair, lens)
+        return self.sides_memo.recall(lens.key(pair), table.params, talk)
+
+    def _talk(self, table: Table, pair: tuple[int, int], lens: Lens) -> Bargain:
+        """The exchange of offers between ``pair``, seen through ``lens``."""
         a, b = pair
-        talks = _Talks(table, pair)
+        talks = _Talks(table, pair, lens)
         steps = [Step("offered", numbers=("opened", a, b, talks.clauses[a], talks.clauses[b]))]
         turns = table.params.alternating_offers.max_offers
         ending: tuple = ("out_of_turns", turns)
