@@ -291,11 +291,11 @@ def _close_to(text: np.ndarray, other: np.ndarray) -> bool:
 
 class _Talks:
     """One bargain's running state: each side's offer as an array, as plain numbers (for the
-    steps and the test of closeness) and with its own worth to every eye of the lens, so that
-    the offer a turn leaves unchanged is not valued again."""
+    steps and the test of closeness) and with its worth to each side, kept as offers move, so
+    that the offer a turn leaves unchanged is not valued again."""
 
     def __init__(self, table: Table, pair: tuple[int, int], lens: Lens) -> None:
-        self.table, self.lens = table, lens
+        self.pair, self.lens = pair, lens
         a, b = pair
         own = lens.positions[[lens.rows[a][0], lens.rows[b][0]]]  # each side's own position
         self.offers = {a: own[0].copy(), b: own[1].copy()}
@@ -304,8 +304,48 @@ class _Talks:
             k: tuple(row) for k, row in zip(self.offers, openings.tolist(), strict=True)
         }
         columns = self.lens.own_worths(openings).T.tolist()
-        # (who, whose) -> whose offer's worth to side who, kept up to date as offers move
+        # (who, whose) -> whose offer's worth to side who
         self.values = self.lens.valued(dict(zip(self.offers, columns, strict=True)))
+        self.sizes = {limit: blocks(table, limit) for limit in (0.5, 1.0)}
+
+    def settled(self) -> tuple[np.ndarray, Step] | None:
+        """An offer the other side values at least as much as its own ends the talks.
+
+        So do offers within half a scale point of each other on every issue: they meet in the
+        middle (the minimal concessions would otherwise close the last gap only in the limit).
+        """
+        (a, b), values = self.pair, self.values
+        takers = [k for i, k in ((a, b), (b, a)) if values[k, i] >= values[k, k] - EPS]
+        if len(takers) == 2 or self.close(a, b):
+            text = (self.offers[a] + self.offers[b]) / 2.0  # either would take the other's
+            return text, Step("settled", numbers=("met", _clauses(text)))
+        if takers:
+            k = takers[0]
+            i = b if k == a else a
+            return self.offers[i], Step("settled", numbers=("took", k, self.clauses[i]))
+        return None
+
+    def turn(self) -> list[Step]:
+        """Zeuthen's turn: each side's risk, and a new offer (``_concede``) from each side
+        whose turn it is to concede: the side with the smaller risk, or both when the risks
+        are equal; then each moves at most half the gap. The concessions made, as steps."""
+        (a, b), values, walk_away, offers = self.pair, self.values, self.lens.walk_away, self.offers
+        risk_a = scalar_risk(values[a, a], values[a, b], walk_away[a])
+        risk_b = scalar_risk(values[b, b], values[b, a], walk_away[b])
+        turns = ((a, b, risk_a, risk_b), (b, a, risk_b, risk_a))
+        conceding = [turn for turn in turns if turn[2] <= turn[3] + EPS]
+        sizes = self.sizes[0.5 if len(conceding) == 2 else 1.0]
+        moves = [
+            (turn, _concede(self.lens, turn[:2], (offers[turn[0]], offers[turn[1]]), sizes, values))
+            for turn in conceding
+        ]
+        steps = []
+        for (i, k, risk_i, risk_k), new in moves:
+            if new is not None:
+                self.move(i, *new)
+                told = ("conceded", i, k, risk_i, risk_k, self.clauses[i])
+                steps.append(Step("conceded", actor=i, numbers=told))
+        return steps
 
     def move(self, side: int, offer: np.ndarray, column: list[float]) -> None:
         """``side`` now offers ``offer``, worth ``column`` to the eyes of the lens."""
@@ -365,56 +405,17 @@ class AlternatingOffers(Protocol):
         turns = table.params.alternating_offers.max_offers
         ending: tuple = ("out_of_turns", turns)
         for _ in range(turns):
-            values = talks.values
-            settled = self._settled(talks, a, b, values)
+            settled = talks.settled()
             if settled is not None:
                 return Bargain(settled[0], (*steps, settled[1]))
-            risks, moved = self._concessions(talks, a, b, values)
-            if not moved:
-                ending = ("stuck",)
+            conceded = talks.turn()
+            if not conceded:
+                ending = ("stuck",)  # the side whose turn it was could not concede
                 break
-            for i, (offer, column) in moved.items():
-                k = b if i == a else a
-                talks.move(i, offer, column)
-                told = ("conceded", i, k, risks[i], risks[k], talks.clauses[i])
-                steps.append(Step("conceded", actor=i, numbers=told))
+            steps += conceded
         text = (talks.offers[a] + talks.offers[b]) / 2.0
         steps.append(Step("deadlocked", numbers=(*ending, _clauses(text))))
         return Bargain(text, tuple(steps))
-
-    @staticmethod
-    def _concessions(talks: _Talks, a: int, b: int, values: dict) -> tuple[dict, dict]:
-        """Zeuthen's turn: each side's risk, and the new offer (with its worths: ``_concede``)
-        of each side whose turn it is to concede: the side with the smaller risk, or both when
-        the risks are equal; then each moves at most half the gap."""
-        turns, walk_away, offers = ((a, b), (b, a)), talks.lens.walk_away, talks.offers
-        risks = {i: scalar_risk(values[i, i], values[i, k], walk_away[i]) for i, k in turns}
-        conceding = [i for i, k in turns if risks[i] <= risks[k] + EPS]
-        sizes = blocks(talks.table, 0.5 if len(conceding) == 2 else 1.0)
-        moved = {}
-        for i in conceding:
-            k = b if i == a else a
-            new = _concede(talks.lens, (i, k), (offers[i], offers[k]), sizes, values)
-            if new is not None:
-                moved[i] = new
-        return risks, moved
-
-    @staticmethod
-    def _settled(talks: _Talks, a: int, b: int, values: dict) -> tuple[np.ndarray, Step] | None:
-        """An offer the other side values at least as much as its own ends the talks.
-
-        So do offers within half a scale point of each other on every issue: they meet in the
-        middle (the minimal concessions would otherwise close the last gap only in the limit).
-        """
-        takers = [k for i, k in ((a, b), (b, a)) if values[k, i] >= values[k, k] - EPS]
-        if len(takers) == 2 or talks.close(a, b):
-            text = (talks.offers[a] + talks.offers[b]) / 2.0  # either would take the other's
-            return text, Step("settled", numbers=("met", _clauses(text)))
-        if takers:
-            k = takers[0]
-            i = b if k == a else a
-            return talks.offers[i], Step("settled", numbers=("took", k, talks.clauses[i]))
-        return None
 
 
 def _clauses(text: np.ndarray) -> tuple[float, ...]:
