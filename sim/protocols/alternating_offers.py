@@ -98,10 +98,13 @@ class Lens:
     share: float  # model.patron_pull
     walk_away: tuple[float, ...]  # (actors,): the table's reservation values
     by_issue: tuple = field(init=False, repr=False)  # positions, salience: (issues, eyes, 1)
+    numbers: tuple = field(init=False, repr=False)  # each eye's (position, salience), as lists
 
     def __post_init__(self) -> None:
         by_issue = (self.positions.T[:, :, None].copy(), self.salience.T[:, :, None].copy())
         object.__setattr__(self, "by_issue", by_issue)
+        numbers = tuple(zip(self.positions.tolist(), self.salience.tolist(), strict=True))
+        object.__setattr__(self, "numbers", numbers)
 
     @classmethod
     def of(cls, table: Table, sides: tuple[int, ...]) -> Lens:
@@ -260,27 +263,59 @@ def concession(
     return None if moved is None else moved[0]
 
 
-def _concede(lens, pair, offers, sizes, values):
+def _concede(lens, pair, offers, sizes, values, smallest=None):
     """``concession`` with the sides' eyes gathered, the sizes to try in blocks (``blocks``)
     and what the rival's offer is worth to each side (``values``, as ``Lens.values``) known;
-    the new offer comes with its own worth to each eye (a list), which the next turns read.
-    The trying stops at the first block holding a size large enough: the rival's risk rarely
-    needs more than a few of the smallest, which ``_scan`` tries in plain floats."""
+    the new offer comes with its own worth to each eye (a list), which the next turns read,
+    and whether it was the smallest size. The trying stops at the first block holding a size
+    large enough: the rival's risk rarely needs more than a few of the smallest, which
+    ``_scan`` tries in plain floats. ``smallest``: the two offers as plain numbers, to try the
+    smallest size alone first (``_smallest``), when it is likely to be enough."""
     (who, rival), (own, other) = pair, offers
-    own_clauses, gap = own[:, None], (other - own)[:, None]
     odds = (values[who, rival], values[rival, rival])
+    if smallest is not None:
+        found = _smallest(lens, pair, smallest, float(sizes[0][0, 0]), odds)
+        if found is not None:
+            return (*found, True)
+    own_clauses, gap = own[:, None], (other - own)[:, None]
     last = None
     for n, block in enumerate(sizes):
         clauses = own_clauses + gap * block  # the candidates, as columns
         own_worths = lens.clause_worths(clauses)
         found, bearable = (_scan if n == 0 else _sweep)(lens, pair, own_worths, odds)
         if found is not None:
-            return clauses[:, found].copy(), own_worths[:, found].tolist()
+            return clauses[:, found].copy(), own_worths[:, found].tolist(), n == found == 0
         if bearable is not None:
             last = clauses[:, bearable].copy(), own_worths[:, bearable]
     if last is None or _close_to(last[0], own):  # cannot make the rival concede:
         return None  # go as far as it can bear, if that is anywhere
-    return last[0], last[1].tolist()
+    return last[0], last[1].tolist(), False
+
+
+def _smallest(lens: Lens, pair: tuple[int, int], texts: tuple, size: float, odds: tuple):
+    """The concession of ``size`` (the smallest), valued in plain floats with the arithmetic of
+    ``clause_worths`` and ``_scan``, number by number (on fewer than 8 issues, whose sums
+    ``clause_worths`` takes left to right): the offer and its worths to each eye if it is
+    enough to make the rival concede, else ``None``."""
+    (who, rival), (own, other), (mine_of_other, theirs_of_own) = pair, texts, odds
+    issues = len(own)
+    if issues >= 8:
+        return None
+    clauses = [x + (y - x) * size for x, y in zip(own, other, strict=True)]
+    column = []
+    for position, salience in lens.numbers:
+        terms = [abs(x - p) * s for x, p, s in zip(clauses, position, salience, strict=True)]
+        total = terms[0]
+        for term in terms[1:]:
+            total += term
+        column.append(1.0 - total / issues / 100.0)
+    r_who, r_rival = lens.walk_away[who], lens.walk_away[rival]
+    if not column[lens.rows[who][0]] >= r_who - EPS:  # below its walk-away value
+        return None
+    our_risk = scalar_risk(lens.at(column, who), mine_of_other, r_who)
+    if our_risk > scalar_risk(theirs_of_own, lens.at(column, rival), r_rival) + EPS:
+        return np.array(clauses), column
+    return None
 
 
 def _close_to(text: np.ndarray, other: np.ndarray) -> bool:
@@ -307,6 +342,7 @@ class _Talks:
         # (who, whose) -> whose offer's worth to side who
         self.values = self.lens.valued(dict(zip(self.offers, columns, strict=True)))
         self.sizes = {limit: blocks(table, limit) for limit in (0.5, 1.0)}
+        self.smallest = dict.fromkeys(pair, False)  # each side's last concession was smallest
 
     def settled(self) -> tuple[np.ndarray, Step] | None:
         """An offer the other side values at least as much as its own ends the talks.
@@ -335,14 +371,17 @@ class _Talks:
         turns = ((a, b, risk_a, risk_b), (b, a, risk_b, risk_a))
         conceding = [turn for turn in turns if turn[2] <= turn[3] + EPS]
         sizes = self.sizes[0.5 if len(conceding) == 2 else 1.0]
-        moves = [
-            (turn, _concede(self.lens, turn[:2], (offers[turn[0]], offers[turn[1]]), sizes, values))
-            for turn in conceding
-        ]
+        moves = []
+        for i, k, risk_i, risk_k in conceding:
+            # a side whose last concession was the smallest size usually makes it again
+            smallest = (self.clauses[i], self.clauses[k]) if self.smallest[i] else None
+            new = _concede(self.lens, (i, k), (offers[i], offers[k]), sizes, values, smallest)
+            moves.append(((i, k, risk_i, risk_k), new))
         steps = []
         for (i, k, risk_i, risk_k), new in moves:
             if new is not None:
-                self.move(i, *new)
+                self.move(i, new[0], new[1])
+                self.smallest[i] = new[2]
                 told = ("conceded", i, k, risk_i, risk_k, self.clauses[i])
                 steps.append(Step("conceded", actor=i, numbers=told))
         return steps
