@@ -237,12 +237,26 @@ def _worths(lens: Lens, rows: list[list[float]], side: int) -> list[float]:
 
 
 def _sweep(lens: Lens, pair: tuple[int, int], own_worths: np.ndarray, values: tuple):
-    """``_scan`` as array arithmetic, for the larger blocks of sizes."""
+    """``_scan`` as array arithmetic, for the larger blocks of sizes: ``risk``, with the worths
+    of the offer on the table kept as the numbers they are (a risk of 1 wherever either worth
+    is no better than walking away)."""
     (who, rival), (mine_of_other, theirs_of_own) = pair, values
     r_who, r_rival = lens.walk_away[who], lens.walk_away[rival]
     allowed = own_worths[lens.rows[who][0]] >= r_who - EPS  # by its own lights
-    risk_who = risk(lens.worth(own_worths, who), mine_of_other, r_who)
-    risk_rival = risk(theirs_of_own, lens.worth(own_worths, rival), r_rival)
+    if mine_of_other <= r_who:
+        risk_who = 1.0
+    else:
+        mine = lens.worth(own_worths, who)
+        hopeless = mine <= r_who  # never a division by zero: elsewhere mine > r_who
+        risk_who = np.where(
+            hopeless, 1.0, (mine - mine_of_other) / np.where(hopeless, 1.0, mine - r_who)
+        )
+    if theirs_of_own <= r_rival:
+        risk_rival = 1.0
+    else:
+        theirs = lens.worth(own_worths, rival)
+        gain = (theirs_of_own - theirs) / (theirs_of_own - r_rival)
+        risk_rival = np.where(theirs <= r_rival, 1.0, gain)
     enough = allowed & (risk_who > risk_rival + EPS)
     found = int(np.argmax(enough)) if enough.any() else None
     return found, int(np.flatnonzero(allowed)[-1]) if allowed.any() else None
