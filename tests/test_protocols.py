@@ -690,3 +690,24 @@ def test_the_offers_worths_are_numpys_mean_bit_for_bit(issues):
         assert lens.clause_worths(by_issue).tobytes() == plain.tobytes()
         near = candidates[0] + rng.choice([0.0, 1e-9, 1e-6, 1e-3], issues)
         assert _close_to(near, candidates[0]) == np.allclose(near, candidates[0])
+
+
+def test_alternating_offers_replays_a_bargain_only_its_sides_could_tell_apart():
+    """A table that differs away from the two sides and their patrons (an invitee who stayed
+    away) strikes the bargain from the rule's memory, the same as a fresh rule strikes it."""
+    table = make_table(
+        [[10.0, 20.0], [90.0, 70.0], [50.0, 50.0]],
+        [[0.6, 0.4], [0.5, 0.7], [0.5, 0.5]],
+        [1.0, 0.9, 0.2],
+        reservation=[0.3, 0.4, 0.2],
+        protocol="alternating_offers",
+    )
+    away = np.array([True, True, False])
+    absent = replace(table, present=away, drafting=away, objectors=away)
+    rule = AlternatingOffers()
+    first, second = rule.negotiate(table), rule.negotiate(absent)
+    fresh = AlternatingOffers().negotiate(absent)
+    assert principals(table) == principals(absent) == (0, 1)
+    assert len(rule.sides_memo._stored) == 1  # one bargain struck, replayed for the second
+    assert second.steps == fresh.steps == first.steps
+    assert second.text.tobytes() == fresh.text.tobytes()

@@ -159,7 +159,7 @@ class Lens:
         """Every number a bargain between ``pair`` reads through this lens (with the rule's
         parameters): two tables with equal keys strike the same bargain."""
         a, b = pair
-        arrays = (self.positions.shape, self.positions.tobytes(), self.salience.tobytes())
+        arrays = tuple((x.dtype.str, x.shape, x.tobytes()) for x in (self.positions, self.salience))
         walk_away = (self.walk_away[a], self.walk_away[b])
         return pair, arrays, tuple(self.rows.items()), self.share, walk_away
 
@@ -287,7 +287,7 @@ def _concede(lens, pair, offers, sizes, values, smallest=None):
     smallest size alone first (``_smallest``), when it is likely to be enough."""
     (who, rival), (own, other) = pair, offers
     odds = (values[who, rival], values[rival, rival])
-    if smallest is not None:
+    if smallest is not None and sizes:
         found = _smallest(lens, pair, smallest, float(sizes[0][0, 0]), odds)
         if found is not None:
             return (*found, True)
