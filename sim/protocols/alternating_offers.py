@@ -408,9 +408,10 @@ class _Talks:
 
     def close(self, a: int, b: int) -> bool:
         """Offers within half a scale point of each other on every issue."""
-        return all(
-            abs(x - y) < CLOSE for x, y in zip(self.clauses[a], self.clauses[b], strict=True)
-        )
+        for x, y in zip(self.clauses[a], self.clauses[b], strict=True):
+            if not abs(x - y) < CLOSE:
+                return False
+        return True
 
 
 class AlternatingOffers(Protocol):
