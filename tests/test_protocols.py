@@ -26,7 +26,14 @@ import yaml
 from flat_params import model_params
 
 from sim.protocols import Bargain, Table
-from sim.protocols.alternating_offers import AlternatingOffers, concession, principals, risk
+from sim.protocols.alternating_offers import (
+    AlternatingOffers,
+    Lens,
+    _close_to,
+    concession,
+    principals,
+    risk,
+)
 from sim.protocols.compromise import Compromise, compromise_text
 from sim.protocols.expected_utility import (
     ExpectedUtility,
@@ -664,3 +671,43 @@ def test_an_observer_patron_does_not_sway_its_client():
     table = make_table([[0.0], [100.0], [0.0]], np.ones((3, 1)), [1.0, 1.0, 1.0], patron_pull=0.5)
     table = replace(table, patron=np.array([-1, 2, -1]), drafting=np.array([True, True, False]))
     assert AlternatingOffers().negotiate(table).text[0] == pytest.approx(50.0, abs=ZEUTHEN_TOL)
+
+
+@pytest.mark.parametrize("issues", range(1, 11))
+def test_the_offers_worths_are_numpys_mean_bit_for_bit(issues):
+    """Alternating offers values its candidate offers issue by issue (below 8 issues), for
+    speed; each worth must equal the rule's definition as numpy computes it, 1 - the mean over
+    issues of s |x - p| / 100, bit for bit: the runs' outputs rest on it."""
+    rng = np.random.default_rng(issues)
+    for eyes, texts in ((1, 1), (2, 16), (3, 885), (4, 2)):
+        positions, salience = rng.uniform(0, 100, (eyes, issues)), rng.random((eyes, issues))
+        lens = Lens(positions, salience, {0: (0,)}, 0.05, (0.0,))
+        candidates = rng.uniform(0, 100, (texts, issues))
+        terms = salience[:, None, :] * np.abs(candidates[None, :, :] - positions[:, None, :])
+        plain = 1.0 - np.add.reduce(terms, axis=2) / issues / 100.0
+        assert lens.own_worths(candidates).tobytes() == plain.tobytes()
+        by_issue = np.ascontiguousarray(candidates.T)
+        assert lens.clause_worths(by_issue).tobytes() == plain.tobytes()
+        near = candidates[0] + rng.choice([0.0, 1e-9, 1e-6, 1e-3], issues)
+        assert _close_to(near, candidates[0]) == np.allclose(near, candidates[0])
+
+
+def test_alternating_offers_replays_a_bargain_only_its_sides_could_tell_apart():
+    """A table that differs away from the two sides and their patrons (an invitee who stayed
+    away) strikes the bargain from the rule's memory, the same as a fresh rule strikes it."""
+    table = make_table(
+        [[10.0, 20.0], [90.0, 70.0], [50.0, 50.0]],
+        [[0.6, 0.4], [0.5, 0.7], [0.5, 0.5]],
+        [1.0, 0.9, 0.2],
+        reservation=[0.3, 0.4, 0.2],
+        protocol="alternating_offers",
+    )
+    away = np.array([True, True, False])
+    absent = replace(table, present=away, drafting=away, objectors=away)
+    rule = AlternatingOffers()
+    first, second = rule.negotiate(table), rule.negotiate(absent)
+    fresh = AlternatingOffers().negotiate(absent)
+    assert principals(table) == principals(absent) == (0, 1)
+    assert len(rule.sides_memo._stored) == 1  # one bargain struck, replayed for the second
+    assert second.steps == fresh.steps == first.steps
+    assert second.text.tobytes() == fresh.text.tobytes()

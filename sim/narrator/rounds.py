@@ -9,6 +9,7 @@ from ..engine.consent import unit_accepts, units
 from ..engine.ratify import on_offer
 from ..engine.record import RoundRecord, Setup
 from ..runlog import Event
+from .bargains import tell
 from .coalition import coalition_event
 from .words import (
     explain_attendance,
@@ -71,14 +72,16 @@ def _attendance(setup: Setup, record: RoundRecord) -> list[Event]:
 
 
 def _bargaining(setup: Setup, record: RoundRecord) -> list[Event]:
-    ids = setup.cast.actor_ids
+    """One event per step of the bargain, told here when the rule recorded only its numbers."""
+    cast = setup.cast
     if record.seats.ratifies and record.talks.bargain.steps[0].kind == "put_to_vote":
         return [_event(record, "put_to_vote", _put_to_vote_words(setup, record))]
+    ids, issues = cast.actor_ids, tuple(cast.issue_ids[j] for j in record.seats.agenda)
     return [
         _event(
             record,
             step.kind,
-            step.words,
+            tell(step, cast.actor_names, issues),
             actor=None if step.actor is None else ids[step.actor],
             issue=step.issue,
         )

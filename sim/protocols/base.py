@@ -99,12 +99,19 @@ class Table:
 
 @dataclass(frozen=True)
 class Step:
-    """One move of the bargaining (a draft, an offer, a concession), told in words."""
+    """One move of the bargaining (a draft, an offer, a concession), in words or in numbers.
+
+    A rule whose bargain takes many moves records each move's ``numbers`` (the form of its
+    sentence first, then the actors' indices, risks and texts as plain Python numbers) and leaves
+    ``words`` empty: the narrator tells them (``sim.narrator.bargains``) only when a run is
+    narrated, so that ``narrate=False`` pays nothing for sentences.
+    """
 
     kind: str
-    words: str
+    words: str = ""
     actor: int | None = None
     issue: str | None = None
+    numbers: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -55,11 +55,15 @@ class Memo:
 
         Each caller gets its own copy of the text, so that no caller can change another's.
         """
-        key = table_key(table)
+        return self.recall(table_key(table), table.params, lambda: strike(table))
+
+    def recall(self, key: tuple, params: object, strike: Callable[[], Bargain]) -> Bargain:
+        """``strike()``, or the bargain stored under ``key`` with the same ``params`` (a rule
+        may key a bargain on fewer numbers than the whole table: those its bargain reads)."""
         stored = self._stored.get(key)
         # The parameters object is kept with the entry, so its id cannot be reused meanwhile.
-        if stored is None or stored[0] is not table.params:
-            stored = (table.params, strike(table))
+        if stored is None or stored[0] is not params:
+            stored = (params, strike())
             self._stored[key] = stored
             if len(self._stored) > self.size:
                 self._stored.popitem(last=False)
