@@ -16,3 +16,10 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 def points(distance: float) -> str:
     """``1 point``, ``12 points``: a distance on the 0-100 scale, rounded as it is printed."""
     return plural(int(round(distance)), "point")
+
+
+def past(value: float, bound: float) -> str:
+    """A value printed beside the bound it crosses, with the decimal that shows it does: 60.4
+    beside "at most 60", where rounding alone would print 60 against 60."""
+    whole = f"{value:.0f}"
+    return whole if whole != f"{bound:.0f}" else f"{value:.1f}"

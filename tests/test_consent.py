@@ -356,3 +356,62 @@ def test_a_ratification_adopts_no_new_text_so_the_strict_coding_does_not_score_i
     assert not fact.by_construction(table_ctx, "truce") and fact.by_construction(vote_ctx, "truce")
     vote = simulate(spec).rounds[1]
     assert fact.from_run(vote, vote_ctx) == {"truce": False}
+
+
+def test_a_ratification_waits_until_the_text_it_ratifies_is_final():
+    """r1 is planned for 1 January over 10 days; the vote, on a track of its own and planned
+    for 3 January, waits until 11 January (the day after r1's last day) without counting a
+    postponement."""
+    spec = _ratifying(0.5)
+    first, vote = spec.schedule
+    votes = spec.tracks[0].model_copy(update={"id": "votes", "name": "Votes"})
+    spec = spec.model_copy(
+        update={
+            "tracks": [*spec.tracks, votes],
+            "schedule": [
+                first.model_copy(update={"days": 10}),
+                vote.model_copy(update={"planned_date": dt.date(2017, 1, 3), "track": "votes"}),
+            ],
+        }
+    )
+    log = simulate(spec)
+    table, ratified = log.rounds
+    assert table.end_date == dt.date(2017, 1, 10)
+    assert ratified.date == dt.date(2017, 1, 11) and ratified.postponements == 0
+    assert ratified.agreed == (True,)
+    waited = [e.text for e in log.events if e.kind == "postponed"]
+    assert waited == [
+        "The vote waited 8 days: the text of Round one it is to ratify was not yet final."
+    ]
+
+
+def _side_redraft(rule: str):
+    """Single text at a side of three blocs (a at 90 with a line at least 80, b at 50, c at 40)
+    and a government at 30; what the side's members object to, by the side's rule."""
+    blocs = [
+        lined("a", 90, {"at_least": 80}, capability=0.6, reservation=0.0),
+        actor("b", 50, capability=0.3, reservation=0.0),
+        actor("c", 40, capability=0.2, reservation=0.0),
+    ]
+    side = {"id": "opp", "name": "Opposition", "members": ["a", "b", "c"], "rule": rule}
+    if rule == "lead":
+        side["lead"] = "b"
+    actors = [ENVOY, *blocs, actor("gov", 30, reservation=0.0)]
+    return simulate(scenario(actors, sides=[side], model={"protocol": "single_text"}))
+
+
+def test_a_member_heard_for_itself_pulls_the_text_toward_its_line():
+    """Under unanimity each member objects by its own numbers: a, past whose line the first
+    draft falls, pulls the text up toward 80 (not b and c toward their positions)."""
+    log = _side_redraft("unanimity")
+    redrafts = [e.text for e in log.events if e.kind == "redrafted"]
+    assert redrafts and all("toward the objections of A:" in r for r in redrafts)
+    texts = [float(r.rsplit(" ", 1)[1].rstrip(".")) for r in redrafts]
+    assert texts == sorted(texts)  # each redraft moves the text up, toward a's line
+
+
+def test_under_lead_only_the_lead_is_heard():
+    """Under lead (b leads) a's line is not the side's: nobody at the side objects for it."""
+    log = _side_redraft("lead")
+    redrafts = [e.text for e in log.events if e.kind == "redrafted"]
+    assert not any("objections of A" in r for r in redrafts)

@@ -306,10 +306,10 @@ def _actors_section(cards: tuple[ActorCard, ...]) -> str:
             for w in card.wants
         )
         red = (
-            "<p>Red lines: " + escape("; ".join(card.red_lines)) + ".</p>"
+            "<p>Red lines and little room: " + escape("; ".join(card.red_lines)) + ".</p>"
             if card.red_lines
-            else f"<p>No red line: on every issue it can accept a text {RED_LINE_POINTS:.0f} "
-            "points or more from its position.</p>"
+            else "<p>No red line declared, and little room on no issue: on every issue it can "
+            f"accept a text {RED_LINE_POINTS:.0f} points or more from its position.</p>"
         )
         out.append(
             f'<div class="card" id="actor-{escape(card.actor_id)}"><h3>{escape(card.name)}</h3>'

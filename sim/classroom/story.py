@@ -359,7 +359,8 @@ def actor_cards(run: RunDir) -> tuple[ActorCard, ...]:
                 )
             )
         red = _stated_lines(actor, issues) + tuple(
-            f"{w.issue}: it accepts no text more than {points(w.tolerance)} from its position"
+            f"{w.issue}: little room, it accepts no text more than {points(w.tolerance)} from its "
+            "position"
             for w in wants
             if w.tolerance < RED_LINE_POINTS
         )
@@ -434,9 +435,10 @@ TERMS = (
     ),
     (
         "red line",
-        "An issue on which an actor can accept only a text close to its own position: it cares a "
-        "lot and keeps much by walking away. In numbers, the distance it tolerates, "
-        "100 × (1 − walk-away value) / salience points, is small.",
+        'A bound an actor has declared it will not cross on an issue ("nothing below 85"): a '
+        "clause past it is refused whatever else the text offers, and so is a package that "
+        "carries it. The actor cards also list issues with little room: where the distance an "
+        "actor tolerates, 100 × (1 − walk-away value) / salience points, is small.",
     ),
     ("convener", "The actor that calls a meeting, sets its agenda and drafts its text."),
     (

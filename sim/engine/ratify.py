@@ -6,10 +6,14 @@ round agreed it,
 
     x_j = X_j^(r),    agreed_j = [every unit accepts x_j] and [round r agreed j]
 
-So a plebiscite can reject what the table agreed, but cannot agree what the table did not.
+So a plebiscite can reject what the table agreed, but cannot agree what the table did not. A
+ratification waits for its text: it meets no earlier than the day after the ratified round's
+last day (``wait_days``), however that round slipped.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 
@@ -43,5 +47,19 @@ def keep_for_ratification(state: State, cast: Cast, outcome: RoundOutcome) -> St
     columns = cast.issue_indices(outcome.agenda)
     text[columns] = outcome.text
     agreed[columns] = outcome.agreed
-    texts = {**state.agreed_texts, outcome.round_id: AgreedText(text, agreed)}
-    return state.replace(agreed_texts=texts)
+    kept = AgreedText(text, agreed, outcome.end_date)
+    return state.replace(agreed_texts={**state.agreed_texts, outcome.round_id: kept})
+
+
+def wait_days(state: State, ratifies: str | None, date: dt.date, unknown: int) -> int:
+    """How many days a round meeting on ``date`` must wait for the text it ratifies: 0 when
+    it is final (or the round ratifies nothing); until the day after the ratified round's last
+    day once it has met; ``unknown`` days (the conveners' postponement step) while it has not."""
+    if ratifies is None:
+        return 0
+    earlier = state.agreed_texts.get(ratifies)
+    if earlier is None:
+        return unknown
+    if earlier.ended is None or earlier.ended < date:
+        return 0
+    return (earlier.ended - date).days + 1

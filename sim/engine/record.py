@@ -131,6 +131,7 @@ class PostponementRecord:
     date: dt.date
     agreeable: float
     days: int
+    awaiting: str | None = None  # the round whose text it ratifies, when it waits for it
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,7 +20,7 @@ from ..scenario import Scenario
 from ..streams import Seed, Streams
 from .cast import Cast
 from .forecast import expected_agreement
-from .ratify import keep_for_ratification
+from .ratify import keep_for_ratification, on_offer, wait_days
 from .record import DeadlineRecord, PostponementRecord, RoundRecord, Setup, merge_sessions
 from .round import play_round
 from .schedule import Schedule
@@ -71,20 +71,12 @@ class Run:
         """
         by_index = {self.cast.actor_index[a]: c for a, c in (choices or NO_CHOICES).items()}
         made: list[Record] = []
-        params = self.setup.params
         while self.schedule:
             slot = self.schedule.pop()
             spec = self.schedule.rounds[slot.index]
             made += self._advance_to(slot.date)
-            if slot.postponements < params.max_postponements:
-                seats = Seats.of(self.cast, spec)
-                agreeable = expected_agreement(self.setup, self.state, seats)
-                noise = self.streams.postponement.normal(0.0, params.attendance_noise)
-                if agreeable + noise < params.postpone_threshold:
-                    days = params.postponement_days
-                    made.append(PostponementRecord(spec, slot.date, agreeable, days))
-                    self.schedule.postpone(slot, days)
-                    continue
+            if self._waits(slot, spec, made) or self._postpones(slot, spec, made):
+                continue
             sessions, collapsed = self._sessions(
                 spec, slot.date, slot.postponements, by_index, made
             )
@@ -97,6 +89,28 @@ class Run:
             break
         self.log.records.extend(made)
         return made
+
+    def _waits(self, slot, spec, made: list) -> bool:
+        """A ratification waits until the text it ratifies is final (no postponement counted)."""
+        params = self.setup.params
+        days = wait_days(self.state, spec.ratifies, slot.date, params.postponement_days)
+        if days:
+            made.append(PostponementRecord(spec, slot.date, 0.0, days, spec.ratifies))
+            self.schedule.wait(slot, days)
+        return bool(days)
+
+    def _postpones(self, slot, spec, made: list) -> bool:
+        """The conveners put the round off when they expect too little of it to be agreed."""
+        params = self.setup.params
+        if slot.postponements >= params.max_postponements:
+            return False
+        agreeable = expected_agreement(self.setup, self.state, Seats.of(self.cast, spec))
+        noise = self.streams.postponement.normal(0.0, params.attendance_noise)
+        if agreeable + noise >= params.postpone_threshold:
+            return False
+        made.append(PostponementRecord(spec, slot.date, agreeable, params.postponement_days))
+        self.schedule.postpone(slot, params.postponement_days)
+        return True
 
     def _sessions(
         self, spec, date, postponements, choices, made: list
@@ -115,9 +129,9 @@ class Run:
             )
             sessions.append(record)
             made.append(record)
-            left = tuple(
-                i for i, ok in zip(session.agenda, record.votes.agreed, strict=True) if not ok
-            )
+            offered = on_offer(record.before, record.seats)
+            open_ = ~record.votes.agreed if offered is None else ~record.votes.agreed & offered
+            left = tuple(i for i, o in zip(session.agenda, open_, strict=True) if o)
             if spec.deadline is None or not left:
                 return sessions, False
             date = date + dt.timedelta(days=session.days)

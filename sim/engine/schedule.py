@@ -50,6 +50,12 @@ class Schedule:
         later = slot.date + dt.timedelta(days=days)
         heapq.heappush(self.ready, Slot(later, slot.index, slot.postponements + 1))
 
+    def wait(self, slot: Slot, days: int) -> None:
+        """Put the round off by ``days`` without counting a postponement (a ratification
+        waiting for its text: the conveners did not decide it)."""
+        later = slot.date + dt.timedelta(days=days)
+        heapq.heappush(self.ready, Slot(later, slot.index, slot.postponements))
+
     def played(self, slot: Slot, last_day: dt.date) -> None:
         """The round of ``slot`` met until ``last_day``: queue its track's next round after."""
         spec = self.rounds[slot.index]

@@ -110,7 +110,7 @@ def table(
     capability = state.capability
     drafting = at_table & cast.drafts & seats.forum.substance
     objectors = np.zeros_like(at_table) if objectors is None else objectors & drafting
-    floor, ceiling = _table_lines(cast, agenda, drafting)
+    floor, ceiling = _table_lines(cast, agenda)
     if cast.sides:
         positions, salience, capability = positions.copy(), salience.copy(), capability.copy()
         drafting, objectors = drafting.copy(), objectors.copy()
@@ -133,27 +133,15 @@ def table(
     )
 
 
-def _table_lines(cast: Cast, agenda: np.ndarray, drafting: np.ndarray) -> tuple:
+def _table_lines(cast: Cast, agenda: np.ndarray) -> tuple:
     """The red lines on the agenda's issues (None, None when nobody declares one).
 
-    A side's speaker holds the tightest line of its members at the table under ``majority`` and
-    ``unanimity`` (a member past its line would refuse the side's text), its lead's own under
-    ``lead``: the speaker must object where the side would.
+    Each row keeps its own actor's lines: a member of a side heard on its own objects by them,
+    and a side's speaker under ``lead`` is its lead (or strongest member), by its own.
     """
     if cast.red_lines is None:
         return None, None
-    floor = cast.red_lines.floor[:, agenda]
-    ceiling = cast.red_lines.ceiling[:, agenda]
-    if not cast.sides:
-        return floor, ceiling
-    floor, ceiling = floor.copy(), ceiling.copy()
-    for side in cast.sides:
-        here = side.members[drafting[side.members]]
-        if here.size < 2 or side.rule == "lead":
-            continue
-        floor[here] = floor[here].max(axis=0)
-        ceiling[here] = np.maximum(ceiling[here].min(axis=0), floor[here[0]])
-    return floor, ceiling
+    return cast.red_lines.floor[:, agenda], cast.red_lines.ceiling[:, agenda]
 
 
 def _speak_for_sides(cast, positions, salience, capability, drafting, objectors) -> None:
@@ -163,6 +151,9 @@ def _speak_for_sides(cast, positions, salience, capability, drafting, objectors)
     carries the side's clout (its strongest member's capability), the side's position (its
     lead's under ``lead``; otherwise the members' capability- and salience-weighted mean, and
     their mean salience) and the objections of any member; the other members stop drafting.
+    Under ``lead`` only the speaker is heard (the side accepts by its lead alone); under
+    ``majority`` and ``unanimity`` each member still objects for itself, by its own numbers and
+    red lines, since each member's acceptance counts toward the side's.
     """
     for side in cast.sides:
         here = side.members[drafting[side.members]]
@@ -174,6 +165,9 @@ def _speak_for_sides(cast, positions, salience, capability, drafting, objectors)
             positions[speaker] = b.weighted_text(positions[here], weights)
             salience[speaker] = salience[here].mean(axis=0)
         capability[speaker] = capability[here].max()
-        objectors[speaker] = objectors[here].any()
+        heard = objectors[here].any()
+        if side.rule == "lead":
+            objectors[here] = False
+        objectors[speaker] = heard
         drafting[here] = False
         drafting[speaker] = True

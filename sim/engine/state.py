@@ -8,6 +8,7 @@ step, preview and go back) rather than a fact that holds only because of call or
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -24,6 +25,7 @@ class AgreedText:
 
     text: np.ndarray  # (issues,), NaN off the round's agenda
     agreed: np.ndarray  # bool (issues,)
+    ended: dt.date | None = None  # the round's last day: its text is final the day after
 
 
 @dataclass(frozen=True, eq=False)

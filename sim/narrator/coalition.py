@@ -14,7 +14,7 @@ import numpy as np
 
 from ..engine.record import RoundRecord, Setup
 from ..runlog import Event
-from ..wording import points
+from ..wording import past, points
 
 
 def coalition_event(setup: Setup, record: RoundRecord) -> Event:
@@ -63,8 +63,8 @@ def _declared_line_failure(setup: Setup, record: RoundRecord) -> Event | None:
     bound, line = cast.red_lines.crossed(blocker, issue, clause)
     words = (
         f"No single delegation: the joint text on {cast.issue_names[cast.issue_ids[issue]]} "
-        f"({clause:.0f}) crosses the red line {cast.actor_names[blocker]} has declared there "
-        f"({bound} {line:.0f}), which it does not trade against any other clause."
+        f"({past(clause, line)}) crosses the red line {cast.actor_names[blocker]} has declared "
+        f"there ({bound} {line:.0f}), which it does not trade against any other clause."
     )
     return Event(
         record.date,

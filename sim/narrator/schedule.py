@@ -28,6 +28,15 @@ def narrate_shock(setup: Setup, record: ShockRecord) -> Event:
 
 def narrate_postponement(setup: Setup, record: PostponementRecord) -> Event:
     cast, spec = setup.cast, record.spec
+    if record.awaiting is not None:
+        earlier = setup.round_names.get(record.awaiting, record.awaiting)
+        return Event(
+            record.date,
+            "postponed",
+            f"{spec.name} waited {plural(record.days, 'day')}: the text of {earlier} it is to "
+            "ratify was not yet final.",
+            round=spec.id,
+        )
     return Event(
         record.date,
         "postponed",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..wording import points
+from ..wording import past, points
 
 
 def explain_attendance(
@@ -69,8 +69,8 @@ def explain_red_line_vote(name: str, issue: str, clause: float, bound: str, line
     """A clause refused for crossing a declared line, whatever its worth (``bound``: at least,
     at most)."""
     return (
-        f"{name} rejected the clause on {issue}: at {clause:.0f} it crosses the red line the "
-        f"actor has declared ({bound} {line:.0f}), which no trade makes up for."
+        f"{name} rejected the clause on {issue}: at {past(clause, line)} it crosses the red line "
+        f"the actor has declared ({bound} {line:.0f}), which no trade makes up for."
     )
 
 
@@ -79,7 +79,7 @@ def explain_red_line_package(
 ) -> str:
     return (
         f"{name} rejected the package: the whole text was worth {worth:.2f} to it, but its "
-        f"clause on {issue} ({clause:.0f}) crosses the red line the actor has declared "
+        f"clause on {issue} ({past(clause, line)}) crosses the red line the actor has declared "
         f"({bound} {line:.0f}), and no other clause makes up for that."
     )
 

@@ -31,7 +31,8 @@ def cross_checks(scenario: Scenario, located: Located) -> list[Problem]:
 
     tracks = scenario.track_ids()
     for a, actor in enumerate(scenario.actors):
-        valid_sources = _Ids(_sourced_fields(issues, actor.forums, actor.red_lines))
+        lines = [j for j in actor.red_lines if j in issues]  # an unknown one is reported itself
+        valid_sources = _Ids(_sourced_fields(issues, actor.forums, lines))
         for field in SOURCED_MAPPINGS:
             values = getattr(actor, field)
             for issue in issues:

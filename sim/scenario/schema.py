@@ -130,7 +130,10 @@ FORMAT_BEHAVIOUR: dict[str, str] = {
         "one (every agenda clause agreed by its signatories), scored as single_delegation"
     ),
     "congress": "a broad assembly of many invitees (a label)",
-    "ratification": "a body outside the table votes on a text agreed at it (a label)",
+    "ratification": (
+        "a body outside the table votes on a text agreed at it (a label: the round's "
+        "`ratifies` names the round whose text it votes on)"
+    ),
 }
 FORMATS = tuple(FORMAT_BEHAVIOUR)
 CONFIDENCE = ("high", "medium", "low")
