@@ -39,6 +39,7 @@ def run_files(
     loss. With the record's ``history_path`` and the ``run_dir`` to be written, the resolved
     scenario keeps the record. ``parallel`` draws positions.png in a forked child while this
     process does the rest, where that is safe (``forked``); the bytes are the same either way.
+    The figures' text is drawn unhinted (``png_bytes``): they are drawn on every run.
     """
     many = ensemble if ensemble and len(ensemble) > 1 else None
     tables = (log, scenario, history, history_bytes, many, history_path, run_dir)
@@ -46,12 +47,16 @@ def run_files(
         return _table_files(*tables)
     from .figures import ensemble_history_figure, history_figure, png_bytes, positions_figure
 
-    with Forked(lambda: png_bytes(positions_figure(log, scenario)), fork=parallel) as positions:
+    def positions_png() -> bytes:
+        return png_bytes(positions_figure(log, scenario), hinted=False)
+
+    with Forked(positions_png, fork=parallel) as positions:
         out = _table_files(*tables)
         if many:
-            drawn = png_bytes(ensemble_history_figure(many, scenario, history))
+            figure = ensemble_history_figure(many, scenario, history)
         else:
-            drawn = png_bytes(history_figure(log, scenario, history))
+            figure = history_figure(log, scenario, history)
+        drawn = png_bytes(figure, hinted=False)
         out["positions.png"] = positions.result()
     out["history.png"] = drawn
     return out

@@ -27,17 +27,21 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 PNG_COMPRESS_LEVEL = 1  # zlib's fastest; the pixels are the same at every level
+UNHINTED = {"text.hinting": "no_hinting"}
 
 
-def png_bytes(figure: Figure) -> bytes:
+def png_bytes(figure: Figure, hinted: bool = True) -> bytes:
     """The figure as PNG, at the resolution the figures' font sizes are chosen for.
 
     No text chunk (no version string): the bytes depend only on the pixels. The figure's own
-    resolution and canvas are restored afterwards, as ``savefig`` leaves them.
+    resolution and canvas are restored afterwards, as ``savefig`` leaves them. ``hinted=False``
+    draws the text without FreeType's hinting (glyphs at their exact outlines, not fitted to
+    the pixel grid): a third of the cost of drawing a text-heavy figure, a little softer to
+    the eye; the run's own figures are drawn so, for the command's speed.
     """
     from PIL import Image
 
-    pixels = _pixels(figure)
+    pixels = _pixels(figure, hinted)
     if (pixels[..., 3] == 255).all():
         pixels = np.ascontiguousarray(pixels[..., :3])
     buffer = io.BytesIO()
@@ -47,15 +51,17 @@ def png_bytes(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _pixels(figure: Figure) -> np.ndarray:
+def _pixels(figure: Figure, hinted: bool) -> np.ndarray:
     """The figure drawn by Agg at ``DPI``: rows x columns x RGBA."""
+    from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas, dpi = figure.canvas, figure.dpi
     try:
         figure.dpi = DPI
         agg = FigureCanvasAgg(figure)
-        agg.draw()
+        with rc_context({} if hinted else UNHINTED):
+            agg.draw()
         return np.asarray(agg.buffer_rgba())  # a view that keeps the renderer alive
     finally:
         figure.dpi = dpi
