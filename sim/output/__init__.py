@@ -45,7 +45,27 @@ def run_files(
     tables = (log, scenario, history, history_bytes, many, history_path, run_dir)
     if not figures:
         return _table_files(*tables)
-    from .figures import ensemble_history_figure, history_figure, png_bytes, positions_figure
+    return _with_figures(log, scenario, history, many, tables, parallel)
+
+
+def _with_figures(
+    log: RunLog,
+    scenario: Scenario,
+    history: History | None,
+    many: list[RunLog] | None,
+    tables: tuple,
+    parallel: bool,
+) -> dict[str, bytes]:
+    """The text files, then positions.png and history.png (see ``run_files``)."""
+    from .figures import (
+        ensemble_history_figure,
+        history_figure,
+        import_matplotlib,
+        png_bytes,
+        positions_figure,
+    )
+
+    import_matplotlib()
 
     def positions_png() -> bytes:
         return png_bytes(positions_figure(log, scenario), hinted=False)

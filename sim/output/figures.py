@@ -51,6 +51,13 @@ def png_bytes(figure: Figure, hinted: bool = True) -> bytes:
     return buffer.getvalue()
 
 
+def import_matplotlib() -> None:
+    """Import what drawing a figure needs (the figure modules import it lazily): done before a
+    fork, the child shares the imported modules instead of importing them again."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
+
 def _pixels(figure: Figure, hinted: bool) -> np.ndarray:
     """The figure drawn by Agg at ``DPI``: rows x columns x RGBA."""
     from matplotlib import rc_context
@@ -72,6 +79,7 @@ __all__ = [
     "TRACK_MARKERS",
     "ensemble_history_figure",
     "history_figure",
+    "import_matplotlib",
     "png_bytes",
     "positions_figure",
     "protocol_comparison_figure",
