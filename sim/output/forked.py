@@ -15,6 +15,7 @@ done here, so that the result is the same and any error is raised here, with its
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -63,6 +64,7 @@ class Forked:
             return
         if pid == 0:
             os.close(read)
+            gc.disable()  # a collection would touch, so copy, the pages shared with the parent
             _child(self.job, write)
         os.close(write)
         self.pid, self.pipe = pid, read
