@@ -6,9 +6,9 @@ turns a figure into PNG bytes.
 
 The PNG is written by Pillow from Agg's pixels, not by ``savefig``: the same pixels (an opaque
 figure is stored as RGB, its alpha being 255 everywhere) at zlib level 1, which costs about
-two thirds of matplotlib's RGBA at level 6; the flagship's files come out about 5% smaller (no
-alpha channel), a small one's about 5% larger. ``astana-sim run`` draws two figures each time,
-so their encoding is on the command's critical path.
+two thirds of matplotlib's RGBA at level 6; at the same pixels the flagship's files come out
+about 5% smaller (no alpha channel), a small one's about 5% larger. ``astana-sim run`` draws
+two figures each time, so their encoding is on the command's critical path.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ def png_bytes(figure: Figure, hinted: bool = True) -> bytes:
     No text chunk (no version string): the bytes depend only on the pixels. The figure's own
     resolution and canvas are restored afterwards, as ``savefig`` leaves them. ``hinted=False``
     draws the text without FreeType's hinting (glyphs at their exact outlines, not fitted to
-    the pixel grid): a third of the cost of drawing a text-heavy figure, a little softer to
-    the eye; the run's own figures are drawn so, for the command's speed.
+    the pixel grid): a text-heavy figure draws in about two thirds of the time, its text a
+    little softer to the eye; the run's own figures are drawn so, for the command's speed.
     """
     from PIL import Image
 
