@@ -107,10 +107,11 @@ def expected_utility_round(n: int) -> tuple[float, float]:
     return seconds, peak
 
 
-def cli_wall(*extra: str) -> float:
-    """Wall seconds of ``astana-sim run`` of the flagship (median of three), a fresh process."""
+def cli_wall(*extra: str, repeat: int = 7) -> float:
+    """Wall seconds of ``astana-sim run`` of the flagship (median of ``repeat``), a fresh process
+    each time."""
     times = []
-    for k in range(3):
+    for k in range(repeat):
         out = ROOT / "runs" / f"_bench_{k}"
         command = [sys.executable, "-m", "sim", "run", str(FLAGSHIP), "--out", str(out)]
         start = time.perf_counter()

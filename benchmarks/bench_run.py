@@ -90,6 +90,8 @@ def main() -> None:
     print(f"  (no prose){timed(lambda: simulate(scenario, narrate=False), 20) * 1000:8.1f} ms")
     print(f"  tables    {timed(lambda: run_files(log, scenario, figures=False), 5) * 1000:8.1f} ms")
     print(f"  + figures {timed(lambda: run_files(log, scenario), 3) * 1000:8.1f} ms")
+    parallel = timed(lambda: run_files(log, scenario, parallel=True), 3)
+    print(f"  (forked)  {parallel * 1000:8.1f} ms (positions.png in a child, as the CLI)")
     for rule in PROTOCOL_NAMES:
         variant = with_protocol(scenario, rule)
         quiet = timed(lambda variant=variant: simulate(variant, narrate=False), 10)

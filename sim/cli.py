@@ -147,6 +147,7 @@ def run(
         ensemble=logs,
         history_path=loaded.history_path,
         run_dir=target,
+        parallel=True,
     )
     try:
         write_run_dir(target, files, replace=overwrite)

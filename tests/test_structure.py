@@ -130,7 +130,6 @@ ELSEWHERE = {
     "sim.classroom.story:actor_cards",
     "sim.cli:run",
     "sim.output.rundir:write_run_dir",
-    "sim.output:run_files",
     "sim.scenario.located:load_located",
     "sim.scenario.located:read_input_text",
     "sim.sweep.analyze:analyze_store",

@@ -4,12 +4,15 @@ Top: the share of each round's agenda that was agreed. Middle: the share of invi
 and stayed. Bottom: how many days each round slipped from its planned date. The model is filled
 (one colour), the record hollow black; the marker is the round's track. Round names stand in a
 strip above the panels, pushed apart where rounds are close, with a leader to their date.
+
+Markers are gathered per panel and shape and drawn as one scatter each, and the leaders, links
+and date lines as one collection each: a scatter or line per round costs more than the run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -123,8 +126,8 @@ def label_rounds(axes: HistoryAxes, scenario: Scenario, dates: dict[str, dt.date
     where = np.array([date2num(dates[r.id]) for r in played])
     sizes = np.array([lines_height(n.count("\n") + 1, SMALL_SIZE) for n in names]) * per_inch
     placed = spread(where, sizes, low, high)
-    for name, x, target in zip(names, placed, where, strict=True):
-        strip.plot([target, target, x], [0.0, 0.03, 0.09], color=LINK_COLOR, lw=0.6)
+    _links(strip, [[(t, 0.0), (t, 0.03), (x, 0.09)] for x, t in zip(placed, where, strict=True)])
+    for name, x in zip(names, placed, strict=True):
         strip.text(
             x,
             0.1,
@@ -135,22 +138,56 @@ def label_rounds(axes: HistoryAxes, scenario: Scenario, dates: dict[str, dt.date
             va="bottom",
             linespacing=1.0,
         )
-        for ax in axes.panels:
-            ax.axvline(target, color=LINK_COLOR, lw=0.4, alpha=0.5, zorder=0)
+    for ax in axes.panels:
+        ax.vlines(
+            where,
+            0,
+            1,
+            transform=ax.get_xaxis_transform(),
+            colors=LINK_COLOR,
+            lw=0.4,
+            alpha=0.5,
+            zorder=0,
+        )
 
 
-def record_marker(ax: Axes, date, value: float, marker: str) -> None:
-    """A hollow black marker: what the record says."""
-    ax.scatter(
-        [date],
-        [value],
-        marker=marker,
-        s=120,
-        facecolors="none",
-        edgecolors=RECORD_COLOR,
-        lw=1.3,
-        zorder=4,
+def _links(ax: Axes, segments, lw: float = 0.6, zorder: float = 2) -> None:
+    """Thin grey lines through the given points (data coordinates), one collection."""
+    from matplotlib.collections import LineCollection
+
+    ax.add_collection(
+        LineCollection(segments, colors=LINK_COLOR, linewidths=lw, zorder=zorder), autolim=False
     )
+
+
+@dataclass
+class Marks:
+    """Markers gathered by panel, kind (the model's filled, the record's hollow) and shape."""
+
+    points: dict[tuple[int, str, str], tuple[list, list]] = field(default_factory=dict)
+
+    def add(self, panel: int, kind: str, marker: str, date, value: float) -> None:
+        xs, ys = self.points.setdefault((panel, kind, marker), ([], []))
+        xs.append(date)
+        ys.append(value)
+
+    def draw(self, axes: HistoryAxes) -> None:
+        """One scatter per panel, kind and shape, the record's over the model's."""
+        for (panel, kind, marker), (xs, ys) in self.points.items():
+            ax = axes.panels[panel]
+            if kind == "model":
+                ax.scatter(xs, ys, marker=marker, s=60, color=MODEL_COLOR, zorder=3)
+            else:
+                ax.scatter(
+                    xs,
+                    ys,
+                    marker=marker,
+                    s=120,
+                    facecolors="none",
+                    edgecolors=RECORD_COLOR,
+                    lw=1.3,
+                    zorder=4,
+                )
 
 
 def present_share(outcome) -> float:
@@ -159,20 +196,20 @@ def present_share(outcome) -> float:
     return len(present) / max(len(outcome.invited), 1)
 
 
-def draw_record(axes: HistoryAxes, event, spec, marker: str) -> float | None:
+def draw_record(marks: Marks, event, spec, marker: str) -> float | None:
     """The record's hollow markers for one round; returns its agreed share, if recorded."""
     if event is None or event.actual_date is None:
         return None
     agreed = [event.agreed[j] for j in spec.agenda if j in event.agreed]
     share = float(np.mean(agreed)) if agreed else None
     if share is not None:
-        record_marker(axes.agree, event.actual_date, share, marker)
+        marks.add(0, "record", marker, event.actual_date, share)
     if event.attended is not None:
         invited = set(spec.conveners) | set(spec.invitees)
         present = (set(event.attended) - set(event.walked_out or ())) & invited
-        record_marker(axes.attend, event.actual_date, len(present) / max(len(invited), 1), marker)
+        marks.add(1, "record", marker, event.actual_date, len(present) / max(len(invited), 1))
     if event.delay_days is not None:
-        record_marker(axes.delay, event.actual_date, event.delay_days, marker)
+        marks.add(2, "record", marker, event.actual_date, event.delay_days)
     return share
 
 
@@ -241,31 +278,28 @@ def _legend(figure: Figure, scenario: Scenario, model_handles) -> None:
 
 def history_figure(log: RunLog, scenario: Scenario, history: History | None) -> Figure:
     """One run's rounds over the recorded ones, on the real dates (see the module's docstring)."""
+    from matplotlib.dates import date2num
     from matplotlib.lines import Line2D
 
     specs = {r.id: r for r in scenario.schedule}
     markers = track_markers(scenario)
     axes = history_axes(scenario, [o.date for o in log.rounds])
-    delays = []
+    delays, marks, links = [], Marks(), []
     for outcome in log.rounds:
         spec = specs[outcome.round_id]
         marker = markers.get(spec.track, "o")
         share = float(np.mean(outcome.agreed)) if outcome.agenda else 0.0
-        for ax, value in zip(
-            axes.panels, (share, present_share(outcome), outcome.delay_days), strict=True
-        ):
-            ax.scatter([outcome.date], [value], marker=marker, s=60, color=MODEL_COLOR, zorder=3)
+        values = (share, present_share(outcome), outcome.delay_days)
+        for panel, value in enumerate(values):
+            marks.add(panel, "model", marker, outcome.date, value)
         event = history.event(outcome.round_id) if history else None
         delays += [outcome.delay_days, event.delay_days if event else None]
-        recorded = draw_record(axes, event, spec, marker)
+        recorded = draw_record(marks, event, spec, marker)
         if recorded is not None:  # a thin line from the model's round to the record's
-            axes.agree.plot(
-                [outcome.date, event.actual_date],
-                [share, recorded],
-                color=LINK_COLOR,
-                lw=0.8,
-                zorder=1,
-            )
+            ends = date2num([outcome.date, event.actual_date])
+            links.append([(ends[0], share), (ends[1], recorded)])
+    marks.draw(axes)
+    _links(axes.agree, links, lw=0.8, zorder=1)
     label_rounds(axes, scenario, {o.round_id: o.date for o in log.rounds})
     title = f"{scenario.name}: the model (filled) over the record (hollow), seed {log.seed}"
     if history is None:
@@ -289,7 +323,7 @@ def ensemble_history_figure(
     markers = track_markers(scenario)
     dates, series = _ensemble_series(logs, scenario)
     axes = history_axes(scenario, list(dates.values()))
-    delays = []
+    delays, marks = [], Marks()
     for round_ in scenario.schedule:
         marker = markers.get(round_.track, "o")
         values = series[round_.id]
@@ -297,7 +331,8 @@ def ensemble_history_figure(
             _band(ax, dates[round_.id], one, marker)
         event = history.event(round_.id) if history else None
         delays += [*np.percentile(values[2], [10, 90]), event.delay_days if event else None]
-        draw_record(axes, event, round_, marker)
+        draw_record(marks, event, round_, marker)
+    marks.draw(axes)
     label_rounds(axes, scenario, dates)
     band = f"median and 10-90% band over {len(logs)} seeds (filled), record (hollow)"
     model = [
