@@ -19,7 +19,11 @@ def points(distance: float) -> str:
 
 
 def past(value: float, bound: float) -> str:
-    """A value printed beside the bound it crosses, with the decimal that shows it does: 60.4
-    beside "at most 60", where rounding alone would print 60 against 60."""
-    whole = f"{value:.0f}"
-    return whole if whole != f"{bound:.0f}" else f"{value:.1f}"
+    """A value printed beside the bound it crosses (the bound printed with ``:g``), with the
+    decimals that show it does: 60.4 beside "at most 60", where rounding alone would print 60
+    against 60."""
+    for decimals in range(4):
+        shown = f"{value:.{decimals}f}"
+        if float(shown) != bound and (float(shown) < bound) == (value < bound):
+            return shown
+    return f"{value:g}"

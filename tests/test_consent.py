@@ -415,3 +415,103 @@ def test_under_lead_only_the_lead_is_heard():
     log = _side_redraft("lead")
     redrafts = [e.text for e in log.events if e.kind == "redrafted"]
     assert not any("objections of A" in r for r in redrafts)
+
+
+# Red lines under every rule, and a played delegation (review cases).
+
+
+def both(ident, truce, power, reservation=0.0, **more):
+    """An actor on two issues, the truce and power, caring for both fully."""
+    made = actor(ident, truce, reservation=reservation, **more)
+    made["positions"] = {"truce": truce, "power": power}
+    made["salience"] = {"truce": 1.0, "power": 1.0}
+    return made
+
+
+def test_no_rule_carries_a_party_past_its_line_while_bargaining():
+    """Alternating offers: gov (30, at most 35) concedes toward reb's 80 only as far as its
+    line. Expected utility: gov, who would take a stronger rival's position (70), stops at 35."""
+    gov = lined("gov", 30, {"at_most": 35}, salience=0.5, reservation=0.2)
+    ao = simulate(
+        scenario(
+            [ENVOY, gov, actor("reb", 80, reservation=0.4)],
+            model={"protocol": "alternating_offers"},
+        )
+    )
+    conceded = [e.text for e in ao.events if e.kind == "conceded" and e.actor == "gov"]
+    assert conceded and all(e.endswith("truce 35.") for e in conceded)
+    weak = lined("gov", 30, {"at_most": 35}, salience=0.3, capability=0.3, reservation=0.0)
+    strong = [
+        actor("a", 80, capability=0.9, salience=0.9, reservation=0.0),
+        actor("b", 70, capability=0.8, salience=0.9, reservation=0.0),
+    ]
+    eu = simulate(scenario([ENVOY, weak, *strong], model={"protocol": "expected_utility"}))
+    took = [
+        e.text
+        for e in eu.events
+        if e.actor == "gov" and e.kind in ("confrontation", "capitulation", "compromise")
+    ]
+    assert took and all(" -> 35 " in t for t in took)
+
+
+def test_a_played_delegation_holds_its_declared_line():
+    from sim.engine.run import Run
+    from sim.policy import Choices
+
+    gov, reb = lined("gov", 40, {"at_most": 40}, salience=0.1), actor("reb", 60)
+    run = Run(scenario([ENVOY, gov, reb]))
+    [played] = [
+        r for r in run.step({"gov": Choices(accept={"truce": True})}) if hasattr(r, "votes")
+    ]
+    assert played.talks.bargain.text[0] > 40 and not played.votes.agreed.any()
+
+
+def test_a_package_is_ratified_whole_or_not_at_all():
+    """r1 agrees the truce and not power; a package vote on r1's text can ratify neither."""
+
+    envoy = ENVOY | {"positions": {"truce": 50, "power": 50}, "salience": {"truce": 0, "power": 0}}
+    vote = {
+        "id": "r2",
+        "name": "The vote",
+        "planned_date": dt.date(2017, 2, 1),
+        "format": "ratification",
+        "invitees": ["voters"],
+        "signatories": ["voters"],
+        "ratifies": "r1",
+        "package": True,
+    }
+    first = {"invitees": ["gov", "reb"], "signatories": ["gov", "reb"]}
+    actors = [
+        envoy,
+        both("gov", 50, 0, 0.6),
+        both("reb", 50, 100, 0.6),
+        both("voters", 50, 50, 0.0),
+    ]
+    log = simulate(scenario(actors, rounds=[first, vote], issues=("truce", "power")))
+    assert log.rounds[0].agreed == (True, False) and log.rounds[1].agreed == (False, False)
+    why = [e.text for e in log.events if e.round == "r2" and e.kind == "no_agreement"]
+    assert why[0].endswith(
+        "the package holds a clause Round one did not agree, so it could not be ratified."
+    )
+
+
+def test_a_joint_delegation_that_fails_is_not_blamed_on_a_line_that_blocked_nothing():
+    """a's line (at least 85 on the truce) is crossed, but its side (majority) consents anyway;
+    d alone refuses: the failure names d's refusal, not a's line."""
+
+    envoy = ENVOY | {"positions": {"truce": 50, "power": 50}, "salience": {"truce": 0, "power": 0}}
+    a = both("a", 90, 50, capability=0.1) | {
+        "red_lines": {"truce": {"at_least": 85}},
+        "sources": {"red_lines.truce": SOURCED_LINE},
+    }
+    d = both("d", 50, 0, reservation=0.99, capability=0.5) | {
+        "forums": {"main": {"value": 1.0}},
+        "sources": {"forums.main": SOURCED_LINE},
+    }
+    blocs = [a, both("b", 50, 50, capability=0.5), both("c", 50, 50, capability=0.5), d]
+    side = {"id": "opp", "name": "Opposition", "members": ["a", "b", "c"], "rule": "majority"}
+    spec = scenario(
+        [envoy, *blocs], sides=[side], rounds=[{"format": "unification"}], issues=("truce", "power")
+    )
+    [failed] = [e for e in simulate(spec).events if e.kind == "coalition_failed"]
+    assert "has declared" not in failed.text and failed.actor == "d"

@@ -295,7 +295,7 @@ def test_a_unification_meeting_says_whether_a_joint_delegation_formed_and_why(mi
 
     one_bloc = unification(mini, ["reb"], drafts=1, **red_line)  # no redraft toward it
     [alone] = kinds(simulate(one_bloc), "r1", "coalition_failed")
-    assert "red line." in alone.text and "apart" not in alone.text
+    assert "so little room." in alone.text and "apart" not in alone.text
 
     away = {"reb": {"reservation": 0.999}}
     [absent] = kinds(simulate(unification(mini, ["gov", "reb"], **away)), "r1", "coalition_failed")

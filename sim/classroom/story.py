@@ -394,9 +394,9 @@ def _stated_lines(actor, issues: dict) -> tuple[str, ...]:
     for issue_id, line in actor.red_lines.items():
         bounds = []
         if line.at_least is not None:
-            bounds.append(f"below {line.at_least:.0f}")
+            bounds.append(f"below {line.at_least:g}")
         if line.at_most is not None:
-            bounds.append(f"above {line.at_most:.0f}")
+            bounds.append(f"above {line.at_most:g}")
         name = issues[issue_id].name if issue_id in issues else issue_id
         said.append(
             f"{name}: it has declared it will accept no text {' or '.join(bounds)} of 100, "
@@ -476,7 +476,10 @@ KIND_WORDS = {
     "compromise": "two actors met part way (expected utility)",
     "capitulation": "an actor gave in to a stronger one (expected utility)",
     "accepted": "an actor accepted a clause: worth at least its walk-away value",
-    "rejected": "an actor rejected a clause: worth less than its walk-away value",
+    "rejected": (
+        "an actor rejected a clause: worth less than its walk-away value, or past a red line it "
+        "has declared"
+    ),
     "walked_out": "an actor left the room: the text was worth too little to it to stay",
     "agreed": "a clause was signed by every signatory",
     "no_agreement": "a clause was not agreed, and why",
@@ -484,7 +487,12 @@ KIND_WORDS = {
     "coalition_failed": "the opposition blocs did not form one delegation, and why",
     "patron_pull": "a patron drew its client toward its own positions",
     "moved": "an actor's position shifted after the round",
-    "postponed": "the conveners put the meeting off: too little of the agenda looked agreeable",
+    "postponed": (
+        "the meeting was put off: the conveners found too little of the agenda agreeable, or a "
+        "vote waited for the text it is to ratify"
+    ),
+    "put_to_vote": "a signing or a vote on a text agreed at an earlier meeting, unchanged",
+    "refused_substance": "an actor came to the table but would not negotiate there",
     "shock": "an event outside the talks changed an actor's weight, positions or walk-away value",
 }
 KNOWN_KINDS = frozenset(KIND_WORDS)

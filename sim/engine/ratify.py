@@ -14,11 +14,12 @@ last day (``wait_days``), however that round slipped.
 from __future__ import annotations
 
 import datetime as dt
+from types import MappingProxyType
 
 import numpy as np
 
 from ..runlog import RoundOutcome
-from .cast import Cast
+from .cast import Cast, read_only
 from .seats import Seats
 from .state import AgreedText, State
 
@@ -31,13 +32,15 @@ def put_to_vote(state: State, seats: Seats) -> np.ndarray | None:
 
 
 def on_offer(state: State, seats: Seats) -> np.ndarray | None:
-    """Per agenda clause, whether it may be agreed here (None: no restriction)."""
+    """Per agenda clause, whether it may be agreed here (None: no restriction). In a package
+    round nothing is on offer unless everything is: the package is ratified whole or not."""
     if not seats.ratifies:
         return None
     earlier = state.agreed_texts.get(seats.ratifies)
     if earlier is None:
         return np.zeros(seats.agenda.size, dtype=bool)
-    return earlier.agreed[seats.agenda]
+    offered = earlier.agreed[seats.agenda]
+    return offered if not seats.package or offered.all() else np.zeros_like(offered)
 
 
 def keep_for_ratification(state: State, cast: Cast, outcome: RoundOutcome) -> State:
@@ -47,8 +50,9 @@ def keep_for_ratification(state: State, cast: Cast, outcome: RoundOutcome) -> St
     columns = cast.issue_indices(outcome.agenda)
     text[columns] = outcome.text
     agreed[columns] = outcome.agreed
-    kept = AgreedText(text, agreed, outcome.end_date)
-    return state.replace(agreed_texts={**state.agreed_texts, outcome.round_id: kept})
+    kept = AgreedText(read_only(text), read_only(agreed), outcome.end_date)
+    texts = MappingProxyType({**state.agreed_texts, outcome.round_id: kept})
+    return state.replace(agreed_texts=texts)
 
 
 def wait_days(state: State, ratifies: str | None, date: dt.date, unknown: int) -> int:

@@ -66,6 +66,7 @@ class VoteRecord:
     agreed: np.ndarray  # (agenda,)
     package_worth: np.ndarray | None = None  # (actors,): the whole text's worth, in a package
     within: np.ndarray | None = None  # (actors, agenda): clause within the actor's red lines
+    offered: np.ndarray | None = None  # (agenda,): may be ratified here; None: not a ratification
 
 
 @dataclass(frozen=True, eq=False)

@@ -92,12 +92,21 @@ class Run:
 
     def _waits(self, slot, spec, made: list) -> bool:
         """A ratification waits until the text it ratifies is final (no postponement counted)."""
-        params = self.setup.params
-        days = wait_days(self.state, spec.ratifies, slot.date, params.postponement_days)
+        days = wait_days(self.state, spec.ratifies, slot.date, self._unmet_wait(spec, slot.date))
         if days:
             made.append(PostponementRecord(spec, slot.date, 0.0, days, spec.ratifies))
             self.schedule.wait(slot, days)
         return bool(days)
+
+    def _unmet_wait(self, spec, date: dt.date) -> int:
+        """How long to wait for a ratified round that has not met: until the last day it is
+        planned for, or, once that has passed (it slipped), a postponement's length."""
+        if spec.ratifies is None:
+            return 0
+        ratified = next(r for r in self.schedule.rounds if r.id == spec.ratifies)
+        planned_end = ratified.planned_date + dt.timedelta(days=ratified.days)
+        ahead = (planned_end - date).days
+        return ahead if ahead > 0 else self.setup.params.postponement_days
 
     def _postpones(self, slot, spec, made: list) -> bool:
         """The conveners put the round off when they expect too little of it to be agreed."""

@@ -114,7 +114,8 @@ def table(
     if cast.sides:
         positions, salience, capability = positions.copy(), salience.copy(), capability.copy()
         drafting, objectors = drafting.copy(), objectors.copy()
-        _speak_for_sides(cast, positions, salience, capability, drafting, objectors)
+        lines = None if floor is None else (floor, ceiling)
+        _speak_for_sides(cast, positions, salience, capability, drafting, objectors, lines)
     return Table(
         positions=positions,
         salience=salience,
@@ -144,7 +145,9 @@ def _table_lines(cast: Cast, agenda: np.ndarray) -> tuple:
     return cast.red_lines.floor[:, agenda], cast.red_lines.ceiling[:, agenda]
 
 
-def _speak_for_sides(cast, positions, salience, capability, drafting, objectors) -> None:
+def _speak_for_sides(
+    cast, positions, salience, capability, drafting, objectors, lines=None
+) -> None:
     """One speaker per side at the table, in place: the side bargains as one.
 
     The speaker is the side's lead when it drafts here, else its strongest drafting member. It
@@ -152,8 +155,10 @@ def _speak_for_sides(cast, positions, salience, capability, drafting, objectors)
     lead's under ``lead``; otherwise the members' capability- and salience-weighted mean, and
     their mean salience) and the objections of any member; the other members stop drafting.
     Under ``lead`` only the speaker is heard (the side accepts by its lead alone); under
-    ``majority`` and ``unanimity`` each member still objects for itself, by its own numbers and
-    red lines, since each member's acceptance counts toward the side's.
+    ``majority`` and ``unanimity`` the speaker is heard by the side's position, held within the
+    speaker's own red lines (``lines``: floor and ceiling), and each other member still objects
+    for itself, by its own numbers and lines, since each member's acceptance counts toward the
+    side's.
     """
     for side in cast.sides:
         here = side.members[drafting[side.members]]
@@ -164,6 +169,10 @@ def _speak_for_sides(cast, positions, salience, capability, drafting, objectors)
             weights = capability[here][:, None] * salience[here]
             positions[speaker] = b.weighted_text(positions[here], weights)
             salience[speaker] = salience[here].mean(axis=0)
+            if lines is not None:
+                positions[speaker] = np.clip(
+                    positions[speaker], lines[0][speaker], lines[1][speaker]
+                )
         capability[speaker] = capability[here].max()
         heard = objectors[here].any()
         if side.rule == "lead":

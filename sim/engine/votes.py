@@ -52,9 +52,11 @@ def votes(
                 accepted[i] = True
         else:
             accepted[i] = [accepted[i, k] if x is None else bool(x) for k, x in enumerate(said)]
+    if choices and within is not None:  # a played delegation holds its declared lines too
+        accepted &= within.all(axis=1)[:, None] if seats.package else within
     verdict = agreed(cast, required, accepted, talks.present, state.capability)
     offered = on_offer(state, seats)
     if offered is not None:
         verdict &= offered  # a ratification agrees only what the ratified round agreed
     worth = b.mean_of(on_agenda, axis=1) if seats.package else None
-    return VoteRecord(required, utility, accepted, verdict, worth, within)
+    return VoteRecord(required, utility, accepted, verdict, worth, within, offered)

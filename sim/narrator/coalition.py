@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine.consent import unit_accepts, units
 from ..engine.record import RoundRecord, Setup
 from ..runlog import Event
 from ..wording import past, points
@@ -52,19 +53,17 @@ def _declared_line_failure(setup: Setup, record: RoundRecord) -> Event | None:
     """Name the bloc whose declared red line the joint text crossed, if one did: a declared
     line is refused outright, so it is the reason before any weighing of worth."""
     votes, cast = record.votes, setup.cast
-    if votes.within is None:
+    found = _line_that_blocked(cast, record) if votes.within is not None else None
+    if found is None:
         return None
-    crossed = ~votes.within[votes.required]
-    if not crossed.any():
-        return None
-    row, col = np.unravel_index(int(np.argmax(crossed)), crossed.shape)
-    blocker, issue = int(votes.required[row]), int(record.seats.agenda[col])
+    blocker, col = found
+    issue = int(record.seats.agenda[col])
     clause = float(record.talks.bargain.text[col])
     bound, line = cast.red_lines.crossed(blocker, issue, clause)
     words = (
         f"No single delegation: the joint text on {cast.issue_names[cast.issue_ids[issue]]} "
         f"({past(clause, line)}) crosses the red line {cast.actor_names[blocker]} has declared "
-        f"there ({bound} {line:.0f}), which it does not trade against any other clause."
+        f"there ({bound} {line:g}), which it does not trade against any other clause."
     )
     return Event(
         record.date,
@@ -74,6 +73,21 @@ def _declared_line_failure(setup: Setup, record: RoundRecord) -> Event | None:
         actor=cast.actor_ids[blocker],
         issue=cast.issue_ids[issue],
     )
+
+
+def _line_that_blocked(cast, record: RoundRecord) -> tuple[int, int] | None:
+    """The first (actor, clause) whose declared line withheld its unit's consent from a clause
+    not agreed: a crossed line that its side outvoted, or on a clause agreed anyway, blocked
+    nothing and is not the reason."""
+    votes, present, capability = record.votes, record.talks.present, record.before.capability
+    for k in np.flatnonzero(~votes.agreed):
+        for unit in units(cast, votes.required, capability):
+            if unit_accepts(unit, votes.accepted[:, k : k + 1], present, capability)[0]:
+                continue
+            for i in unit.members:
+                if present[i] and not votes.within[i, k] and not votes.accepted[i, k]:
+                    return int(i), int(k)
+    return None
 
 
 def _red_line_failure(setup: Setup, record: RoundRecord) -> Event:
@@ -97,8 +111,8 @@ def _red_line_failure(setup: Setup, record: RoundRecord) -> Event:
     words = (
         f"No single delegation: the joint text on {name} ({text[col]:.0f}) sits "
         f"{points(gaps[row, col])} from {blocker_name}'s position "
-        f"({positions[row, col]:.0f}), beyond the {limits[row, col]:.0f} it can bear on this "
-        "red line"
+        f"({positions[row, col]:.0f}), beyond the {limits[row, col]:.0f} it can bear on an issue "
+        "where it has so little room"
     )
     if other != blocker:
         words += f"; {blocker_name} and {other_name} stand {points(apart)} apart on it"

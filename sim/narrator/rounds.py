@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.consent import unit_accepts, units
-from ..engine.ratify import on_offer
 from ..engine.record import RoundRecord, Setup
 from ..runlog import Event
 from .bargains import tell
@@ -192,7 +191,7 @@ def _agreement(setup: Setup, record: RoundRecord) -> list[Event]:
     cast, votes, present = setup.cast, record.votes, record.talks.present
     required, state = votes.required, record.before
     blocs = units(cast, required, state.capability) if required.size else ()
-    offered = on_offer(state, record.seats)
+    offered = votes.offered
     not_on_offer = np.zeros(record.seats.agenda.size, bool) if offered is None else ~offered
     events = []
     for k, j in enumerate(record.seats.agenda):
@@ -203,7 +202,7 @@ def _agreement(setup: Setup, record: RoundRecord) -> list[Event]:
         elif not required.size:
             text = f"No agreement on {name}: nobody was there to sign."
         elif not_on_offer[k]:
-            text = f"No agreement on {name}: {_not_ratifiable(setup, record)}."
+            text = f"No agreement on {name}: {_not_ratifiable(setup, record, int(j))}."
         else:
             text = f"No agreement on {name}: {_why_not(cast, blocs, votes, present, state, k)}."
         kind = "agreed" if votes.agreed[k] else "no_agreement"
@@ -211,11 +210,15 @@ def _agreement(setup: Setup, record: RoundRecord) -> list[Event]:
     return events
 
 
-def _not_ratifiable(setup: Setup, record: RoundRecord) -> str:
+def _not_ratifiable(setup: Setup, record: RoundRecord, j: int) -> str:
+    """Why clause ``j`` (an issue index) could not be ratified here."""
     earlier = setup.round_names.get(record.seats.ratifies, record.seats.ratifies)
-    if record.seats.ratifies in record.before.agreed_texts:
-        return f"{earlier} did not agree it, so there was nothing to ratify"
-    return f"{earlier} had not met, so there was nothing to ratify"
+    kept = record.before.agreed_texts.get(record.seats.ratifies)
+    if kept is None:
+        return f"{earlier} had not met, so there was nothing to ratify"
+    if kept.agreed[j]:  # agreed there, but the package holds a clause that was not
+        return f"the package holds a clause {earlier} did not agree, so it could not be ratified"
+    return f"{earlier} did not agree it, so there was nothing to ratify"
 
 
 def _why_not(cast, blocs, votes, present, state, k: int) -> str:

@@ -70,7 +70,7 @@ def explain_red_line_vote(name: str, issue: str, clause: float, bound: str, line
     at most)."""
     return (
         f"{name} rejected the clause on {issue}: at {past(clause, line)} it crosses the red line "
-        f"the actor has declared ({bound} {line:.0f}), which no trade makes up for."
+        f"the actor has declared ({bound} {line:g}), which no trade makes up for."
     )
 
 
@@ -80,7 +80,7 @@ def explain_red_line_package(
     return (
         f"{name} rejected the package: the whole text was worth {worth:.2f} to it, but its "
         f"clause on {issue} ({past(clause, line)}) crosses the red line the actor has declared "
-        f"({bound} {line:.0f}), and no other clause makes up for that."
+        f"({bound} {line:g}), and no other clause makes up for that."
     )
 
 

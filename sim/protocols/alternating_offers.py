@@ -357,6 +357,14 @@ class _Talks:
         self.values = self.lens.valued(dict(zip(self.offers, columns, strict=True)))
         self.sizes = {limit: blocks(table, limit) for limit in (0.5, 1.0)}
         self.smallest = dict.fromkeys(pair, False)  # each side's last concession was smallest
+        self.lines = None if table.floor is None else (table.floor, table.ceiling)
+
+    def toward(self, side: int, other: np.ndarray) -> np.ndarray:
+        """Where ``side`` concedes toward: the other's offer, held within ``side``'s own red
+        lines, so that no concession carries it past a line it declared."""
+        if self.lines is None:
+            return other
+        return np.clip(other, self.lines[0][side], self.lines[1][side])
 
     def settled(self) -> tuple[np.ndarray, Step] | None:
         """An offer the other side values at least as much as its own ends the talks.
@@ -387,9 +395,11 @@ class _Talks:
         sizes = self.sizes[0.5 if len(conceding) == 2 else 1.0]
         moves = []
         for i, k, risk_i, risk_k in conceding:
+            target = self.toward(i, offers[k])
+            clauses = self.clauses[k] if target is offers[k] else tuple(target.tolist())
             # a side whose last concession was the smallest size usually makes it again
-            smallest = (self.clauses[i], self.clauses[k]) if self.smallest[i] else None
-            new = _concede(self.lens, (i, k), (offers[i], offers[k]), sizes, values, smallest)
+            smallest = (self.clauses[i], clauses) if self.smallest[i] else None
+            new = _concede(self.lens, (i, k), (offers[i], target), sizes, values, smallest)
             moves.append(((i, k, risk_i, risk_k), new))
         steps = []
         for (i, k, risk_i, risk_k), new in moves:
@@ -449,7 +459,7 @@ class AlternatingOffers(Protocol):
         # Tables that differ away from the two sides and their patrons strike the same bargain
         # (an invitee who stayed away): it reads only the numbers of the lens and the params.
         talk = functools.partial(self._talk, table, pair, lens)
-        return self.sides_memo.recall(lens.key(pair), table.params, talk)
+        return self.sides_memo.recall((lens.key(pair), _lines_of(table, pair)), table.params, talk)
 
     def _talk(self, table: Table, pair: tuple[int, int], lens: Lens) -> Bargain:
         """The exchange of offers between ``pair``, seen through ``lens``."""
@@ -470,6 +480,14 @@ class AlternatingOffers(Protocol):
         text = (talks.offers[a] + talks.offers[b]) / 2.0
         steps.append(Step("deadlocked", numbers=(*ending, _clauses(text))))
         return Bargain(text, tuple(steps))
+
+
+def _lines_of(table: Table, pair: tuple[int, int]) -> tuple | None:
+    """The two sides' red lines, as the bargain reads them (for its memo's key)."""
+    if table.floor is None:
+        return None
+    rows = list(pair)
+    return table.floor[rows].tobytes(), table.ceiling[rows].tobytes()
 
 
 def _clauses(text: np.ndarray) -> tuple[float, ...]:

@@ -344,9 +344,11 @@ class ExpectedUtility(Protocol):
     ) -> tuple[np.ndarray, list[Step], np.ndarray | None]:
         """``challenge_rounds`` rounds on issue ``k``: the positions, the steps, and, if the
         positions fell into a two-round cycle (back within ``TOGETHER`` of where they stood two
-        rounds before, having moved in between), the positions of the cycle's other state."""
+        rounds before, having moved in between), the positions of the cycle's other state. No
+        challenge carries an actor past its own red line: it stops there."""
         params = table.params.expected_utility
         c, s, x = table.capability[who], table.salience[who, k], start.copy()
+        lines = None if table.floor is None else (table.floor[who, k], table.ceiling[who, k])
         span = float(x.max() - x.min())
         steps: list[Step] = []
         if span <= 0:
@@ -354,7 +356,9 @@ class ExpectedUtility(Protocol):
         history = [x]
         for _ in range(params.challenge_rounds):
             x, offers = challenge_round(history[-1], c, s, span, params.eu_q, params.eu_t)
-            steps += [cls._step(table, who, k, offer, history[-1]) for offer in offers]
+            if lines is not None:
+                x = np.clip(x, *lines)
+            steps += [cls._step(table, who, k, offer, history[-1], lines) for offer in offers]
             history.append(x)
             if len(history) >= 3 and _cycles(history, span):
                 steps.append(cls._cycle_step(table, k, history, len(history) - 1, c * s))
@@ -373,8 +377,13 @@ class ExpectedUtility(Protocol):
         return Step("cycled", words, issue=issue)
 
     @staticmethod
-    def _step(table: Table, who: np.ndarray, k: int, offer: Offer, before: np.ndarray) -> Step:
+    def _step(
+        table: Table, who: np.ndarray, k: int, offer: Offer, before: np.ndarray, lines=None
+    ) -> Step:
         receiver, proposer = int(who[offer.receiver]), int(who[offer.proposer])
+        after = offer.position
+        if lines is not None:  # it stops at its red line
+            after = min(max(after, lines[0][offer.receiver]), lines[1][offer.receiver])
         name, other = table.name(receiver), table.name(proposer)
         verb = {
             "confrontation": f"expected to lose a confrontation with {other} and took its position",
@@ -384,7 +393,7 @@ class ExpectedUtility(Protocol):
         issue = table.issue_ids[k]
         words = (
             f"{name} {verb} on {issue}: {before[offer.receiver]:.0f} -> "
-            f"{offer.position:.0f} (it valued challenging {other} at {offer.own_eu:+.2f}, "
+            f"{after:.0f} (it valued challenging {other} at {offer.own_eu:+.2f}, "
             f"{other} valued challenging it at {offer.their_eu:+.2f})."
         )
         return Step(offer.kind, words, actor=receiver, issue=issue)
