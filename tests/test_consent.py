@@ -296,21 +296,24 @@ def test_the_mediator_redrafts_toward_an_objection_from_a_red_line():
 # Ratification: a round that signs or votes on an earlier round's text (docs/model.md).
 
 
+TABLE_OF_TWO = {"invitees": ["gov", "reb"], "signatories": ["gov", "reb"]}
+VOTE_ON_R1 = {
+    "id": "r2",
+    "name": "The vote",
+    "planned_date": dt.date(2017, 2, 1),
+    "format": "ratification",
+    "invitees": ["voters"],
+    "signatories": ["voters"],
+    "ratifies": "r1",
+}
+
+
 def _ratifying(ratifier_reservation: float):
     """r1: gov (50) and reb (50) agree a truce at 50; r2 puts that text to a third party, the
     voters (at 0, salience 1): the text is worth 1 - 50/100 = 0.5 to them."""
     voters = actor("voters", 0, reservation=ratifier_reservation)
-    vote = {
-        "id": "r2",
-        "name": "The vote",
-        "planned_date": dt.date(2017, 2, 1),
-        "format": "ratification",
-        "invitees": ["voters"],
-        "signatories": ["voters"],
-        "ratifies": "r1",
-    }
-    first = {"invitees": ["gov", "reb"], "signatories": ["gov", "reb"]}
-    return scenario([ENVOY, actor("gov", 50), actor("reb", 50), voters], rounds=[first, vote])
+    actors = [ENVOY, actor("gov", 50), actor("reb", 50), voters]
+    return scenario(actors, rounds=[TABLE_OF_TWO, VOTE_ON_R1])
 
 
 def test_a_ratification_votes_on_the_earlier_text_and_drafts_none():
@@ -470,24 +473,14 @@ def test_a_package_is_ratified_whole_or_not_at_all():
     """r1 agrees the truce and not power; a package vote on r1's text can ratify neither."""
 
     envoy = ENVOY | {"positions": {"truce": 50, "power": 50}, "salience": {"truce": 0, "power": 0}}
-    vote = {
-        "id": "r2",
-        "name": "The vote",
-        "planned_date": dt.date(2017, 2, 1),
-        "format": "ratification",
-        "invitees": ["voters"],
-        "signatories": ["voters"],
-        "ratifies": "r1",
-        "package": True,
-    }
-    first = {"invitees": ["gov", "reb"], "signatories": ["gov", "reb"]}
+    vote = VOTE_ON_R1 | {"package": True}
     actors = [
         envoy,
         both("gov", 50, 0, 0.6),
         both("reb", 50, 100, 0.6),
         both("voters", 50, 50, 0.0),
     ]
-    log = simulate(scenario(actors, rounds=[first, vote], issues=("truce", "power")))
+    log = simulate(scenario(actors, rounds=[TABLE_OF_TWO, vote], issues=("truce", "power")))
     assert log.rounds[0].agreed == (True, False) and log.rounds[1].agreed == (False, False)
     why = [e.text for e in log.events if e.round == "r2" and e.kind == "no_agreement"]
     assert why[0].endswith(

@@ -25,10 +25,11 @@ from .state import AgreedText, State
 
 
 def put_to_vote(state: State, seats: Seats) -> np.ndarray | None:
-    """The agenda's text of the ratified round, or None (not a ratification, or the ratified
-    round has not met yet: then the rule drafts, and nothing can be ratified)."""
-    earlier = state.agreed_texts.get(seats.ratifies) if seats.ratifies else None
-    return None if earlier is None else earlier.text[seats.agenda].copy()
+    """The agenda's text of the ratified round, or None when the round ratifies nothing (then
+    the rule drafts). A ratification meets only once that round has (``wait_days``)."""
+    if not seats.ratifies:
+        return None
+    return state.agreed_texts[seats.ratifies].text[seats.agenda].copy()
 
 
 def on_offer(state: State, seats: Seats) -> np.ndarray | None:
@@ -36,10 +37,7 @@ def on_offer(state: State, seats: Seats) -> np.ndarray | None:
     round nothing is on offer unless everything is: the package is ratified whole or not."""
     if not seats.ratifies:
         return None
-    earlier = state.agreed_texts.get(seats.ratifies)
-    if earlier is None:
-        return np.zeros(seats.agenda.size, dtype=bool)
-    offered = earlier.agreed[seats.agenda]
+    offered = state.agreed_texts[seats.ratifies].agreed[seats.agenda]
     return offered if not seats.package or offered.all() else np.zeros_like(offered)
 
 

@@ -20,7 +20,7 @@ from ..scenario import Scenario
 from ..streams import Seed, Streams
 from .cast import Cast
 from .forecast import expected_agreement
-from .ratify import keep_for_ratification, on_offer, wait_days
+from .ratify import keep_for_ratification, wait_days
 from .record import DeadlineRecord, PostponementRecord, RoundRecord, Setup, merge_sessions
 from .round import play_round
 from .schedule import Schedule
@@ -138,7 +138,7 @@ class Run:
             )
             sessions.append(record)
             made.append(record)
-            offered = on_offer(record.before, record.seats)
+            offered = record.votes.offered  # a ratification cannot agree what is not on offer
             open_ = ~record.votes.agreed if offered is None else ~record.votes.agreed & offered
             left = tuple(i for i, o in zip(session.agenda, open_, strict=True) if o)
             if spec.deadline is None or not left:

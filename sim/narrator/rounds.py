@@ -213,10 +213,9 @@ def _agreement(setup: Setup, record: RoundRecord) -> list[Event]:
 def _not_ratifiable(setup: Setup, record: RoundRecord, j: int) -> str:
     """Why clause ``j`` (an issue index) could not be ratified here."""
     earlier = setup.round_names.get(record.seats.ratifies, record.seats.ratifies)
-    kept = record.before.agreed_texts.get(record.seats.ratifies)
-    if kept is None:
-        return f"{earlier} had not met, so there was nothing to ratify"
-    if kept.agreed[j]:  # agreed there, but the package holds a clause that was not
+    if record.before.agreed_texts[record.seats.ratifies].agreed[
+        j
+    ]:  # agreed there, but the package holds a clause that was not
         return f"the package holds a clause {earlier} did not agree, so it could not be ratified"
     return f"{earlier} did not agree it, so there was nothing to ratify"
 
